@@ -1,0 +1,174 @@
+"""The `medtrace` command: the GUI when called alone, headless subcommands for admins and automation.
+
+Contract (DESIGN §6): human text by default, one JSON document with --json; exit 0 on success, 2 on
+invalid input (reason on stderr), 1 when something else went wrong (also explained on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from app.config import AppPaths, Profile, select_profile
+from app.errors import ConfigurationError, InvalidInput, MedTraceError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+
+
+class UsageError(InvalidInput):
+    """The command line itself is wrong."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override] — argparse's NoReturn
+        raise UsageError(message, hint=f"See: {self.prog} --help")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{value}” is not a date like 2026-11-21") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", help="folder for configuration and the embedded database (MEDTRACE_HOME)")
+    common.add_argument("--profile", help="connection profile to use (default: the configured one)")
+    common.add_argument("--json", action="store_true", help="print one JSON document")
+
+    parser = _Parser(prog="medtrace", description="MedTrace QA Workstation", parents=[common])
+    parser.add_argument("--language", choices=["zh_CN", "en"], help="GUI language for this run")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="action", required=True)
+    db.add_parser("upgrade", parents=[common], help="bring the schema to this program's version")
+    db.add_parser("status", parents=[common], help="show the schema version")
+
+    demo = sub.add_parser("demo", help="demonstration data").add_subparsers(dest="action", required=True)
+    seed = demo.add_parser("seed", parents=[common], help="fill the database with demonstration data")
+    seed.add_argument("--scale", choices=["small", "large"], default="small")
+    seed.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same data)")
+
+    udi = sub.add_parser("udi", help="UDI scans").add_subparsers(dest="action", required=True)
+    parse = udi.add_parser("parse", parents=[common], help="parse one scan (GS1, HIBCC, MA)")
+    parse.add_argument("scan")
+    parse.add_argument("--as-of", type=_date, help="judge expiry against this date (default today)")
+    return parser
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _admin_database(args: argparse.Namespace) -> Iterator[Any]:
+    """The owner connection of the embedded database (the OS user who owns its data folder)."""
+    from app.db.engine import open_embedded
+
+    profile = _profile(args)
+    if not profile.is_embedded:
+        raise ConfigurationError(
+            f"Profile “{profile.name}” is a shared server; administer it as a database administrator.",
+            hint="Person sign-in for headless commands arrives with identity and access.",
+        )
+    paths = AppPaths.resolve(args.home)
+    paths.ensure()
+    database = open_embedded(paths)
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def _profile(args: argparse.Namespace) -> Profile:
+    return select_profile(AppPaths.resolve(args.home), args.profile)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> dict[str, Any]:
+    from app.db.migrations import schema_status, upgrade
+
+    with _admin_database(args) as database:
+        before = schema_status(database.engine)
+        upgrade(database.engine)
+        after = schema_status(database.engine)
+    return {"from": before.current, "to": after.current, "head": after.head,
+            "text": f"Schema upgraded from {before.current or 'empty'} to {after.current}."}
+
+
+def cmd_db_status(args: argparse.Namespace) -> dict[str, Any]:
+    from app.db.migrations import schema_status
+
+    with _admin_database(args) as database:
+        status = schema_status(database.engine)
+    state = "up to date" if status.at_head else "behind: run `medtrace db upgrade`"
+    return {"current": status.current, "head": status.head, "at_head": status.at_head,
+            "text": f"Schema {status.current or 'empty'} (this program needs {status.head}): {state}."}
+
+
+def cmd_demo_seed(args: argparse.Namespace) -> dict[str, Any]:
+    from app.db.migrations import ensure_at_head
+    from app.services.demo_data import seed_demo
+
+    with _admin_database(args) as database:
+        ensure_at_head(database.engine)
+        summary = seed_demo(database.engine, scale=args.scale, seed=args.seed)
+    return {**summary.as_dict(), "text": summary.describe()}
+
+
+def cmd_udi_parse(args: argparse.Namespace) -> dict[str, Any]:
+    from app.udi import parse_scan
+
+    result = parse_scan(args.scan, as_of=args.as_of or dt.date.today())  # noqa: DTZ011 — a calendar date
+    document = result.as_json()
+    lines = [f"{key}: {value}" for key, value in document.items() if key != "elements" and value]
+    return {**document, "text": "\n".join(lines), "_exit": EXIT_OK if result.valid else EXIT_INVALID}
+
+
+COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace], dict[str, Any]]] = {
+    ("db", "upgrade"): cmd_db_upgrade,
+    ("db", "status"): cmd_db_status,
+    ("demo", "seed"): cmd_demo_seed,
+    ("udi", "parse"): cmd_udi_parse,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    want_json = "--json" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            from app.main import run_gui
+
+            return run_gui(home=args.home, profile=args.profile, language=args.language)
+        handler = COMMANDS[(args.command, getattr(args, "action", None))]
+        result = handler(args)
+    except InvalidInput as exc:
+        _report(exc, want_json)
+        return EXIT_INVALID
+    except MedTraceError as exc:
+        _report(exc, want_json)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("Interrupted; nothing further was changed.", file=sys.stderr)
+        return EXIT_FAILED
+    exit_code = result.pop("_exit", EXIT_OK)
+    text = result.pop("text", "")
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(text)
+    return exit_code
+
+
+def _report(exc: MedTraceError, want_json: bool) -> None:
+    print(f"medtrace: {exc}", file=sys.stderr)
+    if want_json:
+        print(json.dumps({"error": exc.message, "hint": exc.hint}, ensure_ascii=False))

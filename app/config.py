@@ -1,0 +1,243 @@
+"""Where MedTrace keeps its files, and the connection profiles and settings read from them.
+
+No password, passphrase or key is ever written to these files (DESIGN §2, §3): a profile names the
+server; the person proves who they are when they sign in.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import platformdirs
+
+from app.errors import ConfigurationError
+
+APP_NAME = "medtrace"
+EMBEDDED = "embedded"
+SERVER = "server"
+SSL_MODES = ("verify-full", "verify-ca", "require", "prefer", "disable")
+# Keys that would put a secret into a file: refused outright, not silently ignored.
+SECRET_KEYS = frozenset({"password", "passwd", "pass", "sslpassword", "secret", "key", "passphrase"})
+LANGUAGES = ("auto", "zh_CN", "en")
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    """Folders for configuration, the embedded database and logs."""
+
+    config_dir: Path
+    data_dir: Path
+    log_dir: Path
+
+    @classmethod
+    def resolve(cls, home: str | os.PathLike[str] | None = None) -> AppPaths:
+        """`--home`, then `MEDTRACE_HOME`, then the platform's per-user folders."""
+        home = home or os.environ.get("MEDTRACE_HOME")
+        if home:
+            root = Path(home).expanduser().resolve()
+            return cls(root / "config", root / "data", root / "logs")
+        dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
+        return cls(Path(dirs.user_config_dir), Path(dirs.user_data_dir), Path(dirs.user_log_dir))
+
+    @property
+    def profiles_file(self) -> Path:
+        return self.config_dir / "profiles.ini"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config_dir / "settings.ini"
+
+    @property
+    def pgdata(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    def ensure(self) -> None:
+        for folder in (self.config_dir, self.data_dir, self.log_dir):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How to reach the database: the private embedded server, or a shared PostgreSQL server."""
+
+    name: str = EMBEDDED
+    kind: str = EMBEDDED
+    host: str = ""
+    port: int = 5432
+    dbname: str = APP_NAME
+    sslmode: str = "verify-full"
+    sslrootcert: str = ""
+    user: str = ""
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.kind == EMBEDDED
+
+    def connect_args(self) -> dict[str, str]:
+        """libpq keywords for a shared server (no password: libpq asks for it through the caller)."""
+        if self.is_embedded:
+            raise ConfigurationError("The embedded profile has no server address.")
+        args = {"host": self.host, "port": str(self.port), "dbname": self.dbname, "sslmode": self.sslmode}
+        if self.sslrootcert:
+            args["sslrootcert"] = self.sslrootcert
+        return args
+
+
+def _profile_from_section(path: Path, name: str, section: configparser.SectionProxy) -> Profile:
+    where = f"{path}, profile “{name}”"
+    secret = SECRET_KEYS & set(section)
+    if secret:
+        raise ConfigurationError(
+            f"{where} contains “{sorted(secret)[0]}”. MedTrace never stores passwords or keys in files.",
+            hint="Delete that line; you will be asked for the password when you sign in.",
+        )
+    kind = section.get("kind", SERVER if "host" in section else EMBEDDED).strip()
+    if kind not in (EMBEDDED, SERVER):
+        raise ConfigurationError(f"{where}: kind must be “embedded” or “server”, not “{kind}”.")
+    if kind == EMBEDDED:
+        return Profile(name=name)
+    host = section.get("host", "").strip()
+    if not host:
+        raise ConfigurationError(f"{where}: a server profile needs host = the database server's name.")
+    try:
+        port = section.getint("port", 5432)
+    except ValueError:
+        raise ConfigurationError(f"{where}: port must be a number, not “{section.get('port')}”.") from None
+    if not 0 < port < 65536:
+        raise ConfigurationError(f"{where}: port {port} is outside 1–65535.")
+    sslmode = section.get("sslmode", "verify-full").strip()
+    if sslmode not in SSL_MODES:
+        raise ConfigurationError(f"{where}: sslmode must be one of {', '.join(SSL_MODES)}.")
+    sslrootcert = section.get("sslrootcert", "").strip()
+    if sslrootcert and not Path(sslrootcert).expanduser().is_file():
+        raise ConfigurationError(
+            f"{where}: the CA certificate file {sslrootcert} does not exist.",
+            hint="Ask your database administrator for the server's CA certificate and give its path.",
+        )
+    return Profile(
+        name=name,
+        kind=SERVER,
+        host=host,
+        port=port,
+        dbname=section.get("dbname", APP_NAME).strip() or APP_NAME,
+        sslmode=sslmode,
+        sslrootcert=str(Path(sslrootcert).expanduser()) if sslrootcert else "",
+        user=section.get("user", "").strip(),
+    )
+
+
+def _read_ini(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        with path.open(encoding="utf-8") as handle:
+            parser.read_file(handle)
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise ConfigurationError(
+            f"The file {path} cannot be read: {exc.__class__.__name__}.",
+            hint="Fix or delete the file; MedTrace recreates a default one.",
+        ) from None
+    return parser
+
+
+def load_profiles(paths: AppPaths) -> dict[str, Profile]:
+    """All profiles in profiles.ini, always including the embedded one."""
+    profiles = {EMBEDDED: Profile()}
+    if not paths.profiles_file.exists():
+        return profiles
+    parser = _read_ini(paths.profiles_file)
+    for section_name in parser.sections():
+        prefix, _, name = section_name.partition(" ")
+        if prefix != "profile" or not name.strip():
+            raise ConfigurationError(
+                f"{paths.profiles_file}: section [{section_name}] should be named [profile NAME].",
+            )
+        name = name.strip().strip('"')
+        profiles[name] = _profile_from_section(paths.profiles_file, name, parser[section_name])
+    return profiles
+
+
+def select_profile(paths: AppPaths, name: str | None) -> Profile:
+    """The named profile, or the one marked default, or the embedded one."""
+    profiles = load_profiles(paths)
+    if name is None:
+        name = load_settings(paths).profile
+    if name not in profiles:
+        raise ConfigurationError(
+            f"There is no connection profile called “{name}”.",
+            hint=f"Known profiles: {', '.join(sorted(profiles))}.",
+        )
+    return profiles[name]
+
+
+def save_profile(paths: AppPaths, profile: Profile) -> None:
+    """Add or replace one server profile (never with a secret in it)."""
+    paths.ensure()
+    parser = _read_ini(paths.profiles_file) if paths.profiles_file.exists() else configparser.ConfigParser()
+    section = f"profile {profile.name}"
+    parser[section] = {"kind": profile.kind}
+    if not profile.is_embedded:
+        parser[section].update(
+            host=profile.host,
+            port=str(profile.port),
+            dbname=profile.dbname,
+            sslmode=profile.sslmode,
+            sslrootcert=profile.sslrootcert,
+            user=profile.user,
+        )
+    _write_atomically(paths.profiles_file, parser)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Per-workstation preferences."""
+
+    language: str = "auto"
+    idle_lock_minutes: int = 15
+    profile: str = EMBEDDED
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+def load_settings(paths: AppPaths) -> Settings:
+    if not paths.settings_file.exists():
+        return Settings()
+    parser = _read_ini(paths.settings_file)
+    ui = parser["ui"] if parser.has_section("ui") else {}
+    language = ui.get("language", "auto")
+    if language not in LANGUAGES:
+        raise ConfigurationError(
+            f"{paths.settings_file}: language must be one of {', '.join(LANGUAGES)}, not “{language}”."
+        )
+    try:
+        minutes = int(ui.get("idle_lock_minutes", "15"))
+    except ValueError:
+        raise ConfigurationError(f"{paths.settings_file}: idle_lock_minutes must be a number.") from None
+    if not 1 <= minutes <= 240:
+        raise ConfigurationError(f"{paths.settings_file}: idle_lock_minutes must be between 1 and 240.")
+    return Settings(language=language, idle_lock_minutes=minutes, profile=ui.get("profile", EMBEDDED))
+
+
+def save_settings(paths: AppPaths, settings: Settings) -> None:
+    paths.ensure()
+    parser = configparser.ConfigParser()
+    parser["ui"] = {
+        "language": settings.language,
+        "idle_lock_minutes": str(settings.idle_lock_minutes),
+        "profile": settings.profile,
+    }
+    _write_atomically(paths.settings_file, parser)
+
+
+def with_language(settings: Settings, language: str) -> Settings:
+    if language not in LANGUAGES:
+        raise ConfigurationError(f"Unknown language “{language}”.")
+    return replace(settings, language=language)
+
+
+def _write_atomically(path: Path, parser: configparser.ConfigParser) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        parser.write(handle)
+    tmp.replace(path)

@@ -1,0 +1,1 @@
+"""Database access: engines, the unit of work, the embedded server, migrations, change notifications."""

