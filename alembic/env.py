@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from alembic import context
-from app.models import Base
+from app.models import DATABASE_ONLY_TABLES, Base
 
 # Every schema object belongs to medtrace_owner, a role nobody logs in as (DESIGN §3). The admin who
 # runs the migrations creates it once; the migrations themselves then run as that role. A migration
@@ -23,6 +23,10 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _include_name(name: str | None, type_: str, _parent: object) -> bool:
+    return not (type_ == "table" and name in DATABASE_ONLY_TABLES)
+
+
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
@@ -36,6 +40,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             compare_type=True,
             compare_server_default=True,
+            include_name=_include_name,
             transaction_per_migration=True,
         )
         with context.begin_transaction():

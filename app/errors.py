@@ -47,3 +47,15 @@ class StockWouldGoNegative(ComplianceError):
 
 class ConcurrentChange(ComplianceError):
     """Someone else changed the record first; reload and try again."""
+
+
+class InvalidCredentials(ComplianceError):
+    """Sign-in refused; deliberately the same for an unknown user and a wrong password."""
+
+
+class AccountLocked(ComplianceError):
+    """Too many failed attempts, or an administrator locked the account."""
+
+
+class SessionEnded(ComplianceError):
+    """The signed-in session expired, was locked or ended; the person must sign in again."""

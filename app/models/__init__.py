@@ -12,7 +12,15 @@ GMP_TABLES = (
     "product", "party", "lot", "serial_unit", "qc_result", "deviation", "genealogy_edge", "movement",
 )
 
+# Tables no login role may read (TOTP seeds, code hashes, session tokens): reached only through the
+# SECURITY DEFINER functions of migration 0002, so deliberately not mapped here. Alembic skips them.
+DATABASE_ONLY_TABLES = frozenset({
+    "person", "login_failure", "activation", "recovery_code", "session_token", "verified_backend",
+    "security_alert",
+})
+
 __all__ = [
+    "DATABASE_ONLY_TABLES",
     "GMP_TABLES",
     "Base",
     "Deviation",

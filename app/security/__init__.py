@@ -1,0 +1,1 @@
+"""Passwords, one-time codes, keys and signature cryptography; no Qt."""

@@ -1,0 +1,203 @@
+"""Signing in, activating an account, and the verified session (DESIGN §3, 21 CFR 11.10(d), 11.300).
+
+PostgreSQL verifies the password (SCRAM) when a connection opens as the person, and the second factor
+inside that connection (mt_verify_totp). Only then does row-level security let the connection see
+GMP data. Further connections of the same signed-in session present the session token the database
+issued, never the one-time code.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import Engine, event
+
+from app.db.engine import _engine_for, workstation_name
+from app.errors import (
+    AccountLocked,
+    DatabaseUnavailable,
+    InvalidCredentials,
+    InvalidInput,
+    SessionEnded,
+)
+from app.security.passwords import check_new_password
+
+GATE_ROLE = "medtrace_gate"
+# Not a secret: the gate can only count failures (see mt_record_login_failure in migration 0002).
+GATE_PASSWORD = "medtrace-gate"  # noqa: S105 — documented public credential of the gate role
+WRONG = "The user name, password or authenticator code is not correct."
+
+
+@dataclass(frozen=True)
+class Account:
+    """The signed-in person as the database knows them."""
+
+    login: str
+    printed_name: str
+    state: str
+    enrolled: bool
+    locked: bool
+    groups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A verified session: the account and the token further connections present."""
+
+    account: Account
+    token: str = field(repr=False)
+    idle_minutes: int = 15
+
+
+@dataclass
+class PendingActivation:
+    """Signed in with an activation code: the person must choose a password and enrol TOTP now."""
+
+    account: Account
+    connection: psycopg.Connection = field(repr=False)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def person_args(base: dict[str, str], login: str, password: str) -> dict[str, str]:
+    """libpq parameters for the person's own connection, on the same server as `base`."""
+    args = {k: v for k, v in base.items() if k not in ("user", "password")}
+    return {**args, "user": login, "password": password, "application_name": f"medtrace@{workstation_name()}"}
+
+
+def _report_failure(base: dict[str, str], login: str) -> None:
+    try:
+        with psycopg.connect(**person_args(base, GATE_ROLE, GATE_PASSWORD), autocommit=True) as gate:
+            gate.execute("SELECT mt_record_login_failure(%s)", (login,))
+    except psycopg.Error:
+        pass  # the refusal stands either way; an unreachable gate must not reveal anything different
+
+
+def connect_as(base: dict[str, str], login: str, password: str) -> psycopg.Connection:
+    """A fresh connection as the person: PostgreSQL verifies the password (21 CFR 11.200(a))."""
+    try:
+        return psycopg.connect(**person_args(base, login, password), autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        text = str(exc).lower()
+        if "not permitted to log in" in text:
+            raise AccountLocked(
+                "This account is locked.", hint="Ask an administrator to unlock it or to reset it."
+            ) from None
+        if "password authentication failed" in text or "no password supplied" in text or "does not exist" in text:
+            _report_failure(base, login)
+            raise InvalidCredentials(WRONG) from None
+        raise DatabaseUnavailable(
+            "The database cannot be reached.", hint="Check the connection and try again."
+        ) from None
+
+
+def _account(connection: psycopg.Connection) -> Account | None:
+    row = connection.execute("SELECT * FROM mt_my_account()").fetchone()
+    if row is None:
+        return None
+    login, printed_name, state, enrolled, locked, groups = row
+    return Account(login, printed_name, state, enrolled, locked, tuple(groups))
+
+
+def verify_second_factor(connection: psycopg.Connection, code: str, idle_minutes: int) -> str:
+    """mt_verify_totp in this connection; returns the session token or raises a clear error."""
+    status, token = connection.execute(
+        "SELECT status, token FROM mt_verify_totp(%s, %s)", (code, idle_minutes)
+    ).fetchone()
+    if status == "verified":
+        return token
+    if status == "locked":
+        raise AccountLocked(
+            "This account is locked after too many failed attempts.",
+            hint="An administrator has been alerted; ask them to unlock your account.",
+        )
+    if status == "not_enrolled":
+        raise InvalidInput("This account has no authenticator enrolled yet.")
+    raise InvalidCredentials(WRONG)
+
+
+def sign_in(
+    base: dict[str, str], *, login: str, password: str, code: str, idle_minutes: int = 15
+) -> SignedIn | PendingActivation:
+    """Password by PostgreSQL, then the TOTP or recovery code by the database's own check."""
+    login = login.strip().lower()
+    started = time.monotonic()
+    connection = connect_as(base, login, password)
+    account = _account(connection)
+    if account is None:
+        connection.close()
+        _report_failure(base, login)
+        raise InvalidCredentials(WRONG)
+    if account.state == "pending":
+        return PendingActivation(account, connection)
+    try:
+        token = verify_second_factor(connection, code, idle_minutes)
+        account = _account(connection) or account
+    finally:
+        connection.close()
+    del started
+    return SignedIn(account, token, idle_minutes)
+
+
+def scram_verifier(connection: psycopg.Connection, login: str, password: str) -> str:
+    """The SCRAM-SHA-256 verifier, computed here by libpq: the server never sees the password."""
+    return connection.pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256").decode()
+
+
+def activate(pending: PendingActivation, *, new_password: str, seed: str, first_code: str) -> list[str]:
+    """Choose the password and enrol TOTP; returns the ten recovery codes (shown once)."""
+    verdict = check_new_password(new_password, login=pending.account.login,
+                                 printed_name=pending.account.printed_name)
+    if not verdict.ok:
+        raise InvalidInput(verdict.reason)
+    verifier = scram_verifier(pending.connection, pending.account.login, new_password)
+    try:
+        rows = pending.connection.execute(
+            "SELECT * FROM mt_activate(%s, %s, %s)", (verifier, seed, first_code.strip())
+        ).fetchall()
+    except psycopg.errors.RaiseException as exc:
+        raise InvalidInput(exc.diag.message_primary or "Activation failed.", hint=exc.diag.message_hint) from None
+    except psycopg.Error as exc:
+        if exc.sqlstate and exc.sqlstate.startswith("MT"):
+            raise InvalidInput(exc.diag.message_primary or "Activation failed.",
+                               hint=exc.diag.message_hint) from None
+        raise
+    return [row[0] for row in rows]
+
+
+def person_engine(base: dict[str, str], login: str, password: str, session: SignedIn) -> Engine:
+    """A pool of the person's own connections; each new one resumes the verified session by token."""
+    engine = _engine_for(person_args(base, login, password))
+
+    @event.listens_for(engine, "connect")
+    def _resume(dbapi_connection: psycopg.Connection, _record: object) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT mt_resume_session(%s)", (session.token,))
+            resumed = cursor.fetchone()[0]
+        dbapi_connection.commit()
+        if not resumed:
+            raise SessionEnded(
+                "Your session has ended (locked, expired or signed out).", hint="Sign in again."
+            )
+
+    return engine
+
+
+def end_session(connection: psycopg.Connection, token: str) -> None:
+    connection.execute("SELECT mt_end_session(%s)", (token,))
+
+
+def touch_session(connection: psycopg.Connection, token: str) -> bool:
+    row = connection.execute("SELECT mt_touch_session(%s)", (token,)).fetchone()
+    return bool(row and row[0])
+
+
+def bootstrap_first_admin(owner: psycopg.Connection, *, login: str, printed_name: str) -> str:
+    """First run, owner connection: create the first administrator; returns the activation code."""
+    return owner.execute(
+        sql.SQL("SELECT mt_bootstrap_first_admin(%s, %s)"), (login.strip().lower(), printed_name)
+    ).fetchone()[0]
