@@ -17,6 +17,8 @@ from typing import Any
 from app.config import AppPaths, Profile, select_profile
 from app.errors import ConfigurationError, InvalidInput, MedTraceError
 
+IMPORT_KINDS = ("products", "parties", "lots", "genealogy", "movements")
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
@@ -56,6 +58,24 @@ def build_parser() -> argparse.ArgumentParser:
     seed = demo.add_parser("seed", parents=[common], help="fill the database with demonstration data")
     seed.add_argument("--scale", choices=["small", "large"], default="small")
     seed.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same data)")
+
+    imp = sub.add_parser("import", help="import master data, lots, genealogy or movements")
+    imp_sub = imp.add_subparsers(dest="action", required=True)
+    for kind in IMPORT_KINDS:
+        one = imp_sub.add_parser(kind, parents=[common], help=f"import {kind} from .xlsx or .csv (all or nothing)")
+        one.add_argument("file")
+        one.add_argument("--errors-out", help="write the rejected rows with an error column to this .xlsx")
+    template = imp_sub.add_parser("template", parents=[common], help="write an empty import template")
+    template.add_argument("kind", choices=IMPORT_KINDS)
+    template.add_argument("--out", required=True, help=".xlsx or .csv file to write")
+
+    trace = sub.add_parser("trace", help="trace a lot forward (where did it go) or backward (what is in it)")
+    trace_sub = trace.add_subparsers(dest="action", required=True)
+    for direction in ("forward", "backward"):
+        one = trace_sub.add_parser(direction, parents=[common])
+        one.add_argument("--lot", required=True, help="lot number")
+        one.add_argument("--di", help="product DI, when the lot number is not unique across products")
+        one.add_argument("--serial", help="one serial unit of the lot")
 
     udi = sub.add_parser("udi", help="UDI scans").add_subparsers(dest="action", required=True)
     parse = udi.add_parser("parse", parents=[common], help="parse one scan (GS1, HIBCC, MA)")
@@ -131,11 +151,50 @@ def cmd_udi_parse(args: argparse.Namespace) -> dict[str, Any]:
     return {**document, "text": "\n".join(lines), "_exit": EXIT_OK if result.valid else EXIT_INVALID}
 
 
+def cmd_import(args: argparse.Namespace) -> dict[str, Any]:
+    from pathlib import Path
+
+    from app.db.migrations import ensure_at_head
+    from app.services.data_import import import_file
+
+    with _admin_database(args) as database:
+        ensure_at_head(database.engine)
+        result = import_file(database.engine, kind=args.action, path=Path(args.file),
+                             errors_out=Path(args.errors_out) if args.errors_out else None)
+    document = result.as_dict()
+    return {**document, "text": result.describe(), "_exit": EXIT_OK if result.ok else EXIT_INVALID}
+
+
+def cmd_import_template(args: argparse.Namespace) -> dict[str, Any]:
+    from pathlib import Path
+
+    from app.services.data_import import write_template
+
+    path = write_template(args.kind, Path(args.out))
+    return {"kind": args.kind, "file": str(path), "text": f"Template for {args.kind} written to {path}."}
+
+
+def cmd_trace(args: argparse.Namespace) -> dict[str, Any]:
+    from app.db.migrations import ensure_at_head
+    from app.db.uow import UnitOfWork
+    from app.services.trace import trace_lot
+
+    with _admin_database(args) as database:
+        ensure_at_head(database.engine)
+        with UnitOfWork.for_engine(database.engine) as uow:
+            result = trace_lot(uow, direction=args.action, lot_no=args.lot, di=args.di, serial=args.serial)
+    return {**result.as_json(), "text": result.describe()}
+
+
 COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace], dict[str, Any]]] = {
     ("db", "upgrade"): cmd_db_upgrade,
     ("db", "status"): cmd_db_status,
     ("demo", "seed"): cmd_demo_seed,
     ("udi", "parse"): cmd_udi_parse,
+    ("trace", "forward"): cmd_trace,
+    ("trace", "backward"): cmd_trace,
+    ("import", "template"): cmd_import_template,
+    **{("import", kind): cmd_import for kind in IMPORT_KINDS},
 }
 
 
