@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         one.add_argument("--di", help="product DI, when the lot number is not unique across products")
         one.add_argument("--serial", help="one serial unit of the lot")
 
+    audit = sub.add_parser("audit", help="the audit trail").add_subparsers(dest="action", required=True)
+    verify = audit.add_parser("verify", parents=[common], help="check every link and seal of the audit trail")
+    verify.add_argument("--trust-key", action="append", default=[], metavar="HEX",
+                        help="also trust this Ed25519 public key for seals (64 hex digits)")
+    audit.add_parser("seal", parents=[common], help="seal the audit trail with this workstation's key")
+
     udi = sub.add_parser("udi", help="UDI scans").add_subparsers(dest="action", required=True)
     parse = udi.add_parser("parse", parents=[common], help="parse one scan (GS1, HIBCC, MA)")
     parse.add_argument("scan")
@@ -147,7 +153,15 @@ def cmd_udi_parse(args: argparse.Namespace) -> dict[str, Any]:
 
     result = parse_scan(args.scan, as_of=args.as_of or dt.date.today())  # noqa: DTZ011 — a calendar date
     document = result.as_json()
-    lines = [f"{key}: {value}" for key, value in document.items() if key != "elements" and value]
+    lines = []
+    for key, value in document.items():
+        if key == "elements" or value is None or value == []:
+            continue
+        if isinstance(value, list):
+            value = "; ".join(value)
+        lines.append(f"{key}: {str(value).replace(chr(29), '<GS>')}")
+    if not result.valid:
+        print("medtrace: invalid scan: " + "; ".join(document["errors"]), file=sys.stderr)
     return {**document, "text": "\n".join(lines), "_exit": EXIT_OK if result.valid else EXIT_INVALID}
 
 
@@ -186,11 +200,41 @@ def cmd_trace(args: argparse.Namespace) -> dict[str, Any]:
     return {**result.as_json(), "text": result.describe()}
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> dict[str, Any]:
+    from app.security.keys import load_trusted_keys
+    from app.services.audit_trail import verify_audit_trail
+
+    paths = AppPaths.resolve(args.home)
+    try:
+        extra = {bytes.fromhex(k) for k in args.trust_key}
+    except ValueError:
+        raise UsageError("--trust-key takes a public key of 64 hex digits.") from None
+    trusted = load_trusted_keys(paths.config_dir) | extra
+    with _admin_database(args) as database, database.raw_connection() as conn:
+        result = verify_audit_trail(conn, trusted_keys=trusted)
+    return {**result.as_dict(), "text": result.describe(), "_exit": EXIT_OK if result.ok else EXIT_FAILED}
+
+
+def cmd_audit_seal(args: argparse.Namespace) -> dict[str, Any]:
+    from app.security.keys import load_or_create_seal_key, trust_key
+    from app.services.audit_trail import seal_audit_trail
+
+    paths = AppPaths.resolve(args.home)
+    with _admin_database(args) as database, database.raw_connection() as conn:
+        key = load_or_create_seal_key(f"embedded:{paths.pgdata}")
+        seal = seal_audit_trail(conn, key, occasion="manual")
+    trust_key(paths.config_dir, seal.public_key, "this workstation's seal key")
+    return {"position": seal.position, "public_key": seal.public_key.hex(),
+            "text": f"Audit trail sealed at position {seal.position} (key {seal.public_key.hex()[:16]}…)."}
+
+
 COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace], dict[str, Any]]] = {
     ("db", "upgrade"): cmd_db_upgrade,
     ("db", "status"): cmd_db_status,
     ("demo", "seed"): cmd_demo_seed,
     ("udi", "parse"): cmd_udi_parse,
+    ("audit", "verify"): cmd_audit_verify,
+    ("audit", "seal"): cmd_audit_seal,
     ("trace", "forward"): cmd_trace,
     ("trace", "backward"): cmd_trace,
     ("import", "template"): cmd_import_template,

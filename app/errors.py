@@ -59,3 +59,7 @@ class AccountLocked(ComplianceError):
 
 class SessionEnded(ComplianceError):
     """The signed-in session expired, was locked or ended; the person must sign in again."""
+
+
+class ReasonRequired(InvalidInput):
+    """A controlled record was changed without stating why (Annex 11 §9)."""

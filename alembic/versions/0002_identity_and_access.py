@@ -77,7 +77,7 @@ FUNCTION_GRANTS = {
 INTERNAL_FUNCTIONS = (
     "mt_session_verified()",
     "mt_failures(bigint)", "mt_is_locked(bigint)", "mt_require_verified()", "mt_require_admin()", "mt_new_secret(integer)",
-    "mt_digest(text)", "mt_raise_alert(text, text, text)", "mt_lock(bigint, text, timestamptz)",
+    "mt_digest(text)", "mt_raise_alert(text, text, text)", "mt_note_sign_in(text, text)", "mt_lock(bigint, text, timestamptz)",
     "mt_issue_activation(bigint)", "mt_check_login_name(text)", "mt_check_groups(text[])",
     "mt_bootstrap_first_admin(text, text)", "mt_create_person_unchecked(text, text, text[])",
 )
@@ -176,7 +176,18 @@ CREATE TABLE security_alert (
     acknowledged_at timestamptz
 );
 
-REVOKE ALL ON person, login_failure, activation, recovery_code, session_token, verified_backend,
+-- Sign-in outcomes (21 CFR 11.300(d)); audited by the audit trail like every other record.
+CREATE TABLE sign_in_event (
+    id bigserial CONSTRAINT pk_sign_in_event PRIMARY KEY,
+    at timestamptz NOT NULL DEFAULT now(),
+    login text NOT NULL,
+    outcome text NOT NULL CONSTRAINT ck_sign_in_event_outcome CHECK (outcome IN (
+        'verified', 'recovery_code_used', 'second_factor_failed', 'password_failed', 'locked', 'session_resumed',
+        'session_ended', 'activated')),
+    workstation text NOT NULL DEFAULT current_setting('application_name')
+);
+
+REVOKE ALL ON sign_in_event, person, login_failure, activation, recovery_code, session_token, verified_backend,
               security_alert FROM PUBLIC;
 """
 
@@ -251,6 +262,11 @@ BEGIN
   END IF;
   RETURN me;
 END $$;
+
+CREATE FUNCTION mt_note_sign_in(p_login text, p_outcome text) RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp AS $$
+  INSERT INTO sign_in_event (login, outcome) VALUES (p_login, p_outcome);
+$$;
 
 CREATE FUNCTION mt_raise_alert(p_kind text, p_login text, p_detail text) RETURNS void
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp AS $$
@@ -350,6 +366,7 @@ BEGIN
   failures := mt_failures(me.id);
   attempt := nextval(me.attempts_seq);
   IF mt_is_locked(me.id) THEN
+    PERFORM mt_note_sign_in(me.login, 'locked');
     IF me.locked_until IS NULL OR me.locked_until <= now() THEN
       PERFORM mt_lock(me.id, 'Too many failed sign-in attempts', 'infinity');
     END IF;
@@ -368,6 +385,7 @@ BEGIN
   END IF;
 
   IF matched IS NULL AND recovery_id IS NULL THEN
+    PERFORM mt_note_sign_in(me.login, 'second_factor_failed');
     IF failures + 1 >= max_failures THEN
       PERFORM mt_lock(me.id, 'Too many failed sign-in attempts', 'infinity');
       RETURN QUERY SELECT 'locked'::text, NULL::text;
@@ -382,6 +400,7 @@ BEGIN
                     attempts_mark = attempt, locked_until = NULL, lock_reason = NULL
    WHERE id = me.id;
   DELETE FROM login_failure WHERE login = me.login;
+  PERFORM mt_note_sign_in(me.login, CASE WHEN recovery_id IS NULL THEN 'verified' ELSE 'recovery_code_used' END);
   IF recovery_id IS NOT NULL THEN
     PERFORM mt_raise_alert('recovery_code_used', me.login,
       format('%s recovery code(s) left', (SELECT count(*) FROM recovery_code
@@ -485,6 +504,7 @@ BEGIN
       HINT = 'Check that the phone''s clock is right, scan the QR code again and enter the current code.';
   END IF;
   UPDATE activation SET used_at = now() WHERE id = act.id;
+  PERFORM mt_note_sign_in(me.login, 'activated');
   UPDATE person SET state = 'active', totp_seed = seed, totp_last_counter = matched,
                     attempts_mark = nextval(me.attempts_seq), locked_until = NULL
    WHERE id = me.id;
@@ -530,6 +550,7 @@ BEGIN
   INSERT INTO login_failure AS f (login, failures) VALUES (p_login, 1)
   ON CONFLICT (login) DO UPDATE SET failures = f.failures + 1, last_failure_at = now()
   RETURNING failures INTO n;
+  PERFORM mt_note_sign_in(p_login, 'password_failed');
   SELECT * INTO who FROM person WHERE login = p_login;
   IF FOUND AND n >= max_failures AND (who.locked_until IS NULL OR who.locked_until <= now()) THEN
     PERFORM mt_lock(who.id, 'Too many failed sign-in attempts', 'infinity');
@@ -775,7 +796,7 @@ def downgrade() -> None:
     )
     op.execute(
         "DROP TABLE verified_backend, session_token, recovery_code, activation, login_failure, "
-        "security_alert, person"
+        "security_alert, sign_in_event, person"
     )
     for signature in (*FUNCTION_GRANTS, *INTERNAL_FUNCTIONS):
         op.execute(f"DROP FUNCTION IF EXISTS {signature}")

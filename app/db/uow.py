@@ -14,6 +14,8 @@ from app.errors import (
     DatabaseUnavailable,
     InvalidInput,
     MedTraceError,
+    ReasonRequired,
+    SessionEnded,
     StockWouldGoNegative,
 )
 
@@ -21,6 +23,9 @@ from app.errors import (
 MEDTRACE_SQLSTATES: dict[str, type[ComplianceError]] = {
     "MTS01": StockWouldGoNegative,
     "MTV01": InvalidInput,
+    "MTR01": ReasonRequired,
+    "MTA01": SessionEnded,
+    "MTU01": ComplianceError,
 }
 
 

@@ -12,11 +12,12 @@ GMP_TABLES = (
     "product", "party", "lot", "serial_unit", "qc_result", "deviation", "genealogy_edge", "movement",
 )
 
-# Tables no login role may read (TOTP seeds, code hashes, session tokens): reached only through the
-# SECURITY DEFINER functions of migration 0002, so deliberately not mapped here. Alembic skips them.
+# Tables written only by the database's own functions and triggers, deliberately not mapped here
+# (Alembic skips them): identity secrets no login role may read (migration 0002), and the audit
+# trail, which services read with plain SQL (migration 0003).
 DATABASE_ONLY_TABLES = frozenset({
     "person", "login_failure", "activation", "recovery_code", "session_token", "verified_backend",
-    "security_alert",
+    "security_alert", "sign_in_event", "audit_entry", "audit_chain", "audit_head", "audit_seal",
 })
 
 __all__ = [

@@ -1,0 +1,222 @@
+"""The audit trail: verifying the hash chain and its seals, sealing it, and reading it.
+
+21 CFR 11.10(e), Annex 11 §9. Verification streams the chain in position order (COPY, bounded
+memory) and recomputes every link in Python: hash_n = SHA-256(hash_{n-1} ‖ canonical text of entry n),
+where the canonical text is produced by the database's mt_audit_canonical() from the entry as it is
+stored now. Any change to a stored entry therefore breaks its link. Seals are Ed25519 signatures,
+made outside the database, over (position, hash); they are checked against the public keys the
+verifying workstation trusts, so an attacker who rewrites the whole chain is caught at the last seal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import psycopg
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from app.security.keys import public_bytes, seal_message, seal_signature_valid
+
+GENESIS = bytes(32)
+PROGRESS_EVERY = 20_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the trail, located by chain position and entry id where known."""
+
+    position: int | None
+    entry_id: int | None
+    what: str
+
+    def describe(self) -> str:
+        where = []
+        if self.entry_id is not None:
+            where.append(f"entry {self.entry_id}")
+        if self.position is not None:
+            where.append(f"position {self.position}")
+        return f"{', '.join(where)}: {self.what}" if where else self.what
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of `medtrace audit verify`."""
+
+    entries_checked: int
+    seals_checked: int
+    trusted_seals: int
+    last_sealed_position: int | None
+    problems: tuple[Problem, ...]
+    seconds: float
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_problem(self) -> Problem | None:
+        return self.problems[0] if self.problems else None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "entries_checked": self.entries_checked,
+            "seals_checked": self.seals_checked,
+            "trusted_seals": self.trusted_seals,
+            "last_sealed_position": self.last_sealed_position,
+            "first_bad_entry": self.first_problem.entry_id if self.first_problem else None,
+            "first_bad_position": self.first_problem.position if self.first_problem else None,
+            "problems": [p.describe() for p in self.problems],
+            "warnings": list(self.warnings),
+            "seconds": round(self.seconds, 3),
+        }
+
+    def describe(self) -> str:
+        rate = self.entries_checked / self.seconds if self.seconds else 0
+        head = (
+            f"Audit trail intact: {self.entries_checked} entries and {self.seals_checked} seals verified"
+            if self.ok
+            else f"AUDIT TRAIL BROKEN — first bad: {self.first_problem.describe()}"  # type: ignore[union-attr]
+        )
+        lines = [head + f" ({self.seconds:.2f} s, {rate:,.0f} entries/s)."]
+        lines += [f"  - {p.describe()}" for p in self.problems[1:10]]
+        lines += [f"  ! {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Seal:
+    id: int
+    position: int
+    head_hash: bytes
+    sealed_at: dt.datetime
+    sealed_by: str
+    public_key: bytes
+    signature: bytes
+
+
+def _seals(conn: psycopg.Connection) -> list[_Seal]:
+    rows = conn.execute(
+        "SELECT id, position, head_hash, sealed_at, sealed_by, public_key, signature "
+        "FROM audit_seal ORDER BY position, id"
+    ).fetchall()
+    return [_Seal(*row) for row in rows]
+
+
+def verify_audit_trail(
+    conn: psycopg.Connection,
+    *,
+    trusted_keys: Iterable[bytes] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> Verification:
+    """Check every link and every seal; problems are listed in chain order, the first bad one first."""
+    started = time.perf_counter()
+    trusted = set(trusted_keys)
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    seals = _seals(conn)
+    seals_at: dict[int, list[_Seal]] = {}
+    for seal in seals:
+        seals_at.setdefault(seal.position, []).append(seal)
+    total = conn.execute("SELECT count(*) FROM audit_chain").fetchone()[0]
+
+    previous_hash = GENESIS
+    expected_position = 1
+    checked = 0
+    sha256 = hashlib.sha256
+    with conn.cursor() as cursor, cursor.copy(
+        "COPY (SELECT c.position, c.entry_id, c.hash, e.id IS NULL, mt_audit_canonical(e) "
+        "      FROM audit_chain c LEFT JOIN audit_entry e ON e.id = c.entry_id ORDER BY c.position) TO STDOUT"
+    ) as copy:
+        copy.set_types(["int8", "int8", "bytea", "bool", "text"])
+        for position, entry_id, stored_hash, missing, canonical in copy.rows():
+            if position != expected_position:
+                problems.append(Problem(expected_position, None,
+                                        f"chain positions {expected_position}–{position - 1} are missing"))
+            expected_position = position + 1
+            if missing:
+                problems.append(Problem(position, entry_id, "the entry was deleted"))
+            else:
+                computed = sha256(previous_hash + canonical.encode()).digest()
+                if computed != bytes(stored_hash):
+                    problems.append(Problem(position, entry_id, "the entry or its link was altered"))
+            previous_hash = bytes(stored_hash)
+            for seal in seals_at.get(position, ()):
+                if bytes(seal.head_hash) != previous_hash:
+                    problems.append(Problem(position, entry_id, f"does not match seal {seal.id}"))
+            checked += 1
+            if progress is not None and checked % PROGRESS_EVERY == 0:
+                progress(checked, total)
+    last_position = expected_position - 1
+
+    head_position, head_hash = conn.execute("SELECT position, hash FROM audit_head WHERE id = 1").fetchone()
+    if head_position != last_position or (last_position and bytes(head_hash) != previous_hash):
+        problems.append(Problem(last_position + 1 if head_position > last_position else head_position, None,
+                                f"the chain ends at position {last_position} but its head says {head_position}"))
+
+    unchained = conn.execute(
+        "SELECT e.id FROM audit_entry e LEFT JOIN audit_chain c ON c.entry_id = e.id "
+        "WHERE c.entry_id IS NULL ORDER BY e.id LIMIT 10"
+    ).fetchall()
+    for (entry_id,) in unchained:
+        problems.append(Problem(None, entry_id, "the entry was inserted outside the audit trail (not chained)"))
+
+    trusted_count = 0
+    last_sealed: int | None = None
+    for seal in seals:
+        if not seal_signature_valid(bytes(seal.public_key), seal.position, bytes(seal.head_hash),
+                                    bytes(seal.signature)):
+            problems.append(Problem(seal.position, None, f"seal {seal.id} has an invalid signature"))
+            continue
+        if bytes(seal.public_key) in trusted:
+            trusted_count += 1
+            last_sealed = max(last_sealed or 0, seal.position)
+        if seal.position > last_position:
+            problems.append(Problem(
+                last_position + 1, None,
+                f"entries after position {last_position} were removed: seal {seal.id} "
+                f"({seal.sealed_at:%Y-%m-%d %H:%M} UTC, {seal.sealed_by}) covers position {seal.position}",
+            ))
+    if seals and not trusted_count:
+        warnings.append("No seal was made with a key this workstation trusts; add the sealing key's public "
+                        "key to the trusted keys to rely on the seals.")
+    if not seals:
+        warnings.append("The audit trail has not been sealed yet.")
+
+    problems.sort(key=lambda p: (p.position if p.position is not None else 1 << 62, p.entry_id or 0))
+    return Verification(checked, len(seals), trusted_count, last_sealed, tuple(problems),
+                        time.perf_counter() - started, tuple(warnings))
+
+
+@dataclass(frozen=True)
+class Seal:
+    position: int
+    head_hash: bytes = field(repr=False)
+    public_key: bytes = field(repr=False)
+    seal_id: int = 0
+
+
+def seal_audit_trail(conn: psycopg.Connection, key: Ed25519PrivateKey, *, occasion: str = "manual") -> Seal:
+    """Sign the current head of the chain and record the seal (nothing to seal on an empty trail)."""
+    position, head_hash = conn.execute("SELECT position, hash FROM audit_head WHERE id = 1").fetchone()
+    head_hash = bytes(head_hash)
+    if position == 0:
+        return Seal(0, head_hash, public_bytes(key))
+    signature = key.sign(seal_message(position, head_hash))
+    seal_id = conn.execute(
+        "SELECT mt_audit_add_seal(%s, %s, %s, %s, %s)",
+        (position, head_hash, occasion, public_bytes(key), signature),
+    ).fetchone()[0]
+    return Seal(position, head_hash, public_bytes(key), seal_id)
+
+
+def record_event(conn: psycopg.Connection, kind: str, record: str, detail: dict[str, object]) -> int:
+    """An audit entry for something that changed no record (an export, a verification)."""
+    from psycopg.types.json import Jsonb
+
+    return conn.execute("SELECT mt_audit_event(%s, %s, %s)", (kind, record, Jsonb(detail))).fetchone()[0]

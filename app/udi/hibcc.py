@@ -1,0 +1,205 @@
+"""HIBC LIC reading (ANSI/HIBC 2.6, Supplier Labeling Standard): primary, secondary and concatenated data.
+
+Primary ``+`` LIC (4, alpha first) + product/catalog number (1-18) + unit of measure (1 digit) + check.
+Secondary ``+`` then one of: ``YYJJJ`` + lot; ``$`` + lot; ``$+`` + serial; ``$$`` / ``$$+`` + an optional
+quantity (``8``+2 or ``9``+5 digits) + an expiry date whose first character says its format (``0``/``1``
+MMYY, ``2`` MMDDYY, ``3`` YYMMDD, ``4`` YYMMDDHH, ``5`` YYJJJ, ``6`` YYJJJHH, ``7`` none) + lot or serial;
+then optional supplemental fields ``/14D`` expiry YYYYMMDD, ``/16D`` manufacture YYYYMMDD, ``/S`` serial.
+A separate secondary carries a link character (the primary's check character) before its own check;
+a concatenated bar code joins both with ``/`` and has one check character. The check character is the
+modulo-43 sum of all preceding characters, ``+`` included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from app.udi import dates
+from app.udi.result import Agency, Draft
+
+CODE39_SET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%"
+"""The HIBC character set in the order of its modulo-43 values (0..42)."""
+
+_VALUE = {character: index for index, character in enumerate(CODE39_SET)}
+
+
+def check_character(data: str) -> str | None:
+    """The HIBC modulo-43 check character of `data` (``+`` included), or None for a foreign character."""
+    if any(character not in _VALUE for character in data):
+        return None
+    return CODE39_SET[sum(_VALUE[character] for character in data) % 43]
+
+
+def parse_hibcc(text: str, draft: Draft) -> None:
+    """Read one HIBC LIC scan (``+`` first, ``*`` delimiters of a Code 39 print tolerated)."""
+    draft.agency, draft.syntax = Agency.HIBCC, "hibcc"
+    data = text[1:-1] if len(text) >= 2 and text.startswith("*") and text.endswith("*") else text
+    if data.endswith(" ") and check_character(data[:-1]) != " ":
+        data = data.rstrip(" ")  # trailing blanks from the scanner, not a space check character
+    draft.hri = data
+    for position, character in enumerate(data):
+        if character not in _VALUE:
+            hint = " (HIBC uses capital letters only)" if character.isalpha() and character.isascii() else ""
+            shown = f"“{character}”" if character.isprintable() else repr(character)
+            draft.error(f"{shown} at position {position + 1} is not in the HIBC character set: digits, "
+                        f"capital letters and - . space $ / + %{hint}.")
+            return
+    if len(data) < 4:
+        draft.error("This HIBC scan is too short to hold any data and a check character.")
+        return
+    body, check = data[:-1], data[-1]
+    expected = check_character(body)
+    if check != expected:
+        if check_character(data) == " ":
+            # The check character can be a space (value 38); scanners and copy-paste often trim it.
+            body = data
+            draft.warn("The HIBC check character is a space, which was missing from the scan (probably "
+                       "trimmed); with it the data are consistent.")
+        else:
+            draft.error(f"The HIBC check character is “{check}”, but the data require “{expected}”: the "
+                        f"scan is damaged or was mistyped.")
+    content = body[1:]
+    if content[:1].isalpha():
+        primary, joined, secondary = content.partition("/")
+        _read_primary(primary, draft)
+        if joined:
+            _read_secondary(secondary, draft)
+    else:
+        link, secondary = content[-1], content[:-1]
+        _read_secondary(secondary, draft)
+        draft.elements.append(("LINK", link))
+        draft.error(f"This is a secondary HIBC bar code (lot and dates only): it does not identify the "
+                    f"device. Scan the primary bar code too; its check character must be “{link}”.")
+    draft.elements.append(("CHECK", " " if body is data else data[-1]))
+
+
+def _read_primary(primary: str, draft: Draft) -> None:
+    if len(primary) < 6:
+        draft.error("The HIBC primary data are too short: they need a 4-character labeler code (LIC), a "
+                    "product number and a one-digit unit of measure.")
+        return
+    lic, product, unit = primary[:4], primary[4:-1], primary[-1]
+    draft.elements += [("LIC", lic), ("PCN", product), ("UOM", unit)]
+    if not (lic[0].isalpha() and lic.isalnum()):
+        draft.error(f"The HIBC labeler code (LIC) “{lic}” must be 4 letters or digits, the first a letter.")
+    if not product.isalnum() or len(product) > 18:
+        draft.error(f"The HIBC product number “{product}” must be 1 to 18 letters or digits.")
+    if not unit.isdigit():
+        draft.error(f"The HIBC unit of measure “{unit}” must be one digit (0-9).")
+    draft.di = primary
+
+
+_DATE_FORMATS: dict[str, tuple[str, int, Callable[[str, dt.date], dt.date | None]]] = {
+    "2": ("MMDDYY", 6, dates.mmddyy),
+    "3": ("YYMMDD", 6, lambda text, as_of: dates.yymmdd(text, as_of, day_zero_allowed=False)),
+    "4": ("YYMMDDHH", 8, lambda text, as_of: dates.yymmdd(text[:6], as_of, day_zero_allowed=False)
+          if dates.valid_hour(text[6:]) else None),
+    "5": ("YYJJJ", 5, dates.yyjjj),
+    "6": ("YYJJJHH", 7, lambda text, as_of: dates.yyjjj(text[:5], as_of)
+          if dates.valid_hour(text[5:]) else None),
+}
+
+
+def _read_secondary(secondary: str, draft: Draft) -> None:
+    main, *supplements = secondary.split("/")
+    if not main:
+        draft.error("The HIBC secondary data are empty.")
+        return
+    if main[0].isdigit():
+        # Oldest format: 5-digit Julian expiry date, then a lot of up to 13 characters.
+        _set_expiry(draft, main[:5], "YYJJJ", dates.yyjjj(main[:5], draft.as_of))
+        _set_lot_or_serial(draft, "LOT", main[5:], limit=13)
+    elif main.startswith("$$"):
+        is_serial = main.startswith("$$+")
+        rest = _read_quantity_and_date(main[3:] if is_serial else main[2:], draft)
+        if rest is not None:
+            _set_lot_or_serial(draft, "SERIAL" if is_serial else "LOT", rest, limit=18)
+    elif main.startswith("$+"):
+        _set_lot_or_serial(draft, "SERIAL", main[2:], limit=18)
+    elif main.startswith("$"):
+        _set_lot_or_serial(draft, "LOT", main[1:], limit=18)
+    else:
+        draft.error(f"The HIBC secondary data “{main}” start with neither a date nor $: the format is "
+                    f"unknown.")
+    for supplement in supplements:
+        _read_supplement(supplement, draft)
+
+
+def _read_quantity_and_date(rest: str, draft: Draft) -> str | None:
+    """After ``$$``/``$$+``: optional quantity, then the expiry date by its format flag; returns the rest."""
+    if rest[:1] in ("8", "9"):
+        width = 2 if rest[0] == "8" else 5
+        quantity = rest[1:1 + width]
+        if len(quantity) != width or not quantity.isdigit():
+            draft.error(f"The HIBC quantity after flag {rest[0]} must be {width} digits.")
+            return None
+        draft.elements.append(("QTY", quantity))
+        rest = rest[1 + width:]
+    flag = rest[:1]
+    if flag in ("0", "1"):
+        _set_expiry(draft, rest[:4], "MMYY", dates.mmyy(rest[:4], draft.as_of))
+        return rest[4:]
+    if flag == "7":
+        return rest[1:]
+    if flag in _DATE_FORMATS:
+        name, width, reader = _DATE_FORMATS[flag]
+        text = rest[1:1 + width]
+        _set_expiry(draft, text, name, reader(text, draft.as_of) if len(text) == width else None)
+        return rest[1 + width:]
+    draft.error(f"The HIBC date format flag “{flag}” after $$ is unknown (expected 0-7, or 8/9 for a "
+                f"quantity).")
+    return None
+
+
+def _read_supplement(supplement: str, draft: Draft) -> None:
+    if supplement.startswith("14D"):
+        date = dates.yyyymmdd(supplement[3:])
+        draft.elements.append(("14D", supplement[3:]))
+        if date is None:
+            draft.error(f"The HIBC expiry date (14D) “{supplement[3:]}” is not a real date (YYYYMMDD).")
+        elif draft.expiry_date is not None and draft.expiry_date != date:
+            draft.warn(f"The HIBC bar code gives two expiry dates ({draft.expiry_date.isoformat()} and "
+                       f"{date.isoformat()}); the earlier one is used.")
+            draft.expiry_date = min(draft.expiry_date, date)
+        else:
+            draft.expiry_date = date
+    elif supplement.startswith("16D"):
+        date = dates.yyyymmdd(supplement[3:])
+        draft.elements.append(("16D", supplement[3:]))
+        if date is None:
+            draft.error(f"The HIBC manufacture date (16D) “{supplement[3:]}” is not a real date (YYYYMMDD).")
+        draft.production_date = date
+    elif supplement.startswith("S"):
+        _set_lot_or_serial(draft, "SERIAL", supplement[1:], limit=18)
+    else:
+        draft.elements.append(("?", supplement))
+        draft.warn(f"The HIBC supplemental field “/{supplement}” is not one this program knows "
+                   f"(14D, 16D, S); it was kept as it is.")
+
+
+def _set_expiry(draft: Draft, text: str, name: str, date: dt.date | None) -> None:
+    draft.elements.append(("EXP", text))
+    if date is None:
+        draft.error(f"The HIBC expiry date “{text}” (format {name}) is not a real date.")
+    else:
+        draft.expiry_date = date
+
+
+def _set_lot_or_serial(draft: Draft, kind: str, value: str, *, limit: int) -> None:
+    noun = "lot" if kind == "LOT" else "serial number"
+    if not value:
+        draft.error(f"The HIBC secondary data hold no {noun}.")
+        return
+    draft.elements.append((kind, value))
+    if kind == "LOT":
+        draft.lot = value
+    elif draft.serial is not None and draft.serial != value:
+        draft.error(f"The HIBC bar code holds two different serial numbers (“{draft.serial}” and “{value}”).")
+    else:
+        draft.serial = value
+    if not value.isalnum():
+        draft.warn(f"The HIBC {noun} “{value}” contains characters other than letters and digits.")
+    if len(value) > limit:
+        draft.warn(f"The HIBC {noun} “{value}” is longer than the {limit} characters the standard allows "
+                   f"here; it was read in full because the check character protects it.")

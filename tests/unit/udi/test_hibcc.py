@@ -1,0 +1,153 @@
+"""HIBC LIC scans (ANSI/HIBC 2.6): primary, secondary, concatenated data, date formats, mod-43 check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.udi import Agency, parse_scan
+from app.udi.hibcc import check_character
+from tests.unit.udi.conftest import AS_OF
+
+# HIBC LIC standard example data: labeler A999, product 1234, unit of measure 5, expiry 2020 day 015
+# (Julian, flag $$5), lot 10X3. The check characters below follow from the modulo-43 rule.
+STANDARD_CONCATENATED = "+A99912345/$$52001510X33"
+STANDARD_PRIMARY = "+A999123457"
+STANDARD_SECONDARY = "+$$52001510X374"  # link character 7 = the primary's check character
+
+
+def test_modulo_43_check_character_of_the_standard_examples() -> None:
+    assert check_character("+A99912345") == "7"
+    assert check_character("+A99912345/$$52001510X3") == "3"
+    assert check_character("+$$52001510X37") == "4"
+
+
+def test_check_character_values_follow_the_code_39_table() -> None:
+    # ANSI/HIBC 2.6 Appendix: 0-9 = 0-9, A-Z = 10-35, then - . space $ / + % = 36-42.
+    table = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%"
+    for value, character in enumerate(table):
+        assert check_character(character) == character
+        assert check_character("Z" + character) == table[(35 + value) % 43]
+    assert check_character("a") is None
+
+
+@pytest.mark.parametrize(
+    ("scan", "check"),
+    [
+        # Real labels, from the test vectors of the MIT-licensed `hibc` Python package.
+        ("+E20831269/$$8020423286539", "+"),
+        ("+E20831339/$$8020223283831", "T"),
+    ],
+)
+def test_real_label_check_characters(scan: str, check: str) -> None:
+    assert check_character(scan) == check
+    assert parse_scan(scan + check, as_of=AS_OF).valid
+
+
+def test_standard_concatenated_example_gives_di_lot_and_julian_expiry() -> None:
+    result = parse_scan(STANDARD_CONCATENATED, as_of=AS_OF)
+    assert result.valid
+    assert result.agency is Agency.HIBCC
+    assert result.di == "A99912345"
+    assert result.gtin is None
+    assert (result.lot, result.expiry_date) == ("10X3", dt.date(2020, 1, 15))
+    assert result.as_json()["di"] == "A99912345"
+
+
+def test_code_39_asterisks_around_the_data_are_ignored() -> None:
+    assert parse_scan(f"*{STANDARD_CONCATENATED}*", as_of=AS_OF).di == "A99912345"
+
+
+def test_primary_alone_gives_the_di_without_production_data() -> None:
+    result = parse_scan(STANDARD_PRIMARY, as_of=AS_OF)
+    assert result.valid
+    assert (result.di, result.lot, result.expiry_date) == ("A99912345", None, None)
+    assert result.elements == (("LIC", "A999"), ("PCN", "1234"), ("UOM", "5"), ("CHECK", "7"))
+
+
+def test_secondary_alone_is_read_but_is_not_a_udi_without_the_primary() -> None:
+    result = parse_scan(STANDARD_SECONDARY, as_of=AS_OF)
+    assert not result.valid
+    assert (result.lot, result.expiry_date, result.di) == ("10X3", dt.date(2020, 1, 15), None)
+    assert ("LINK", "7") in result.elements
+    assert "its check character must be “7”" in result.errors[0]
+
+
+def test_wrong_check_character_is_an_error() -> None:
+    result = parse_scan("+A99912345/$$52001510X34", as_of=AS_OF)
+    assert not result.valid
+    assert result.errors[0] == ("The HIBC check character is “4”, but the data require “3”: the scan is "
+                                "damaged or was mistyped.")
+
+
+def test_supplemental_manufacture_date_and_serial_of_hibc_2_6() -> None:
+    # Example from the `hibc` package README: HIBC 2.6 supplemental fields /16D (YYYYMMDD) and /S.
+    data = "+A99912345/$$52001510X3/16D20111212/S77DE1G45"
+    result = parse_scan(data + check_character(data), as_of=AS_OF)
+    assert result.valid
+    assert result.production_date == dt.date(2011, 12, 12)
+    assert (result.lot, result.serial) == ("10X3", "77DE1G45")
+
+
+def test_quantity_flag_then_mmyy_expiry_means_the_last_day_of_that_month() -> None:
+    result = parse_scan("+E20831269/$$8020423286539+", as_of=AS_OF)
+    assert ("QTY", "02") in result.elements
+    assert (result.lot, result.expiry_date) == ("286539", dt.date(2023, 4, 30))
+
+
+@pytest.mark.parametrize(
+    ("secondary", "expiry", "lot", "serial"),
+    [
+        ("$$1229LOT7", dt.date(2029, 12, 31), "LOT7", None),  # MMYY
+        ("$$2123129LOT7", dt.date(2029, 12, 31), "LOT7", None),  # MMDDYY
+        ("$$3291231LOT7", dt.date(2029, 12, 31), "LOT7", None),  # YYMMDD
+        ("$$429123123LOT7", dt.date(2029, 12, 31), "LOT7", None),  # YYMMDDHH
+        ("$$529365LOT7", dt.date(2029, 12, 31), "LOT7", None),  # YYJJJ
+        ("$$62936523LOT7", dt.date(2029, 12, 31), "LOT7", None),  # YYJJJHH
+        ("$$7LOT7", None, "LOT7", None),  # no expiry date
+        ("$$9000103291231LOT7", dt.date(2029, 12, 31), "LOT7", None),  # 5-digit quantity first
+        ("$$+3291231SN9", dt.date(2029, 12, 31), None, "SN9"),  # serial instead of lot
+        ("$+SN9", None, None, "SN9"),
+        ("$LOT7", None, "LOT7", None),
+        ("29365LOT7", dt.date(2029, 12, 31), "LOT7", None),  # oldest format: Julian date first
+        ("$$3291231LOT7/14D20291130", dt.date(2029, 11, 30), "LOT7", None),  # two expiries: earlier
+    ],
+)
+def test_secondary_data_formats(secondary: str, expiry: dt.date | None, lot: str | None,
+                                serial: str | None) -> None:
+    data = f"+A99912345/{secondary}"
+    result = parse_scan(data + check_character(data), as_of=AS_OF)
+    assert result.valid, result.errors
+    assert (result.expiry_date, result.lot, result.serial) == (expiry, lot, serial)
+
+
+def test_leap_day_julian_366_only_in_leap_years() -> None:
+    leap = "+A99912345/$$528366L"
+    assert parse_scan(leap + check_character(leap), as_of=AS_OF).expiry_date == dt.date(2028, 12, 31)
+    common = "+A99912345/$$529366L"
+    assert not parse_scan(common + check_character(common), as_of=AS_OF).valid
+
+
+def test_unknown_date_flag_after_double_dollar_is_an_error() -> None:
+    data = "+A99912345/$$A1"
+    assert not parse_scan(data + check_character(data), as_of=AS_OF).valid
+
+
+def test_lowercase_letters_are_outside_the_hibc_character_set() -> None:
+    result = parse_scan("+a999123457", as_of=AS_OF)
+    assert not result.valid
+    assert "capital letters only" in result.errors[0]
+
+
+def test_labeler_code_must_start_with_a_letter() -> None:
+    data = "+1999123"
+    assert not parse_scan(data + check_character(data), as_of=AS_OF).valid
+
+
+def test_a_space_check_character_trimmed_by_the_scanner_is_tolerated_with_a_warning() -> None:
+    data = next(f"+A999{n}1" for n in range(100, 999) if check_character(f"+A999{n}1") == " ")
+    assert parse_scan(data + " ", as_of=AS_OF).valid
+    trimmed = parse_scan(data, as_of=AS_OF)
+    assert trimmed.valid
+    assert "space" in trimmed.warnings[0]
