@@ -20,6 +20,6 @@ def test_a_commit_elsewhere_is_announced_with_the_tables_it_touched(committed: D
         with Session(committed.engine) as other_workstation:
             make_party(other_workstation)
             other_workstation.commit()
-        assert heard.get(timeout=5) == frozenset({"party"})
+        assert "party" in heard.get(timeout=5)
     finally:
         listener.stop()
