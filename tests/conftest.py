@@ -74,6 +74,7 @@ from dataclasses import dataclass, field  # noqa: E402
 import psycopg  # noqa: E402
 import pyotp  # noqa: E402
 
+from app.security.signing import new_signing_key  # noqa: E402
 from app.services.identity import person_args, scram_verifier  # noqa: E402
 
 _people = itertools.count(1)
@@ -107,6 +108,16 @@ class Person:
         return conn
 
 
+def activate_with(conn: psycopg.Connection, login: str, password: str, seed: str, code: str) -> list[str]:
+    """What the activation dialog does: SCRAM verifier, wrapped signing key, TOTP enrolment."""
+    key = new_signing_key(login=login, password=password)
+    rows = conn.execute(
+        "SELECT * FROM mt_activate(%s, %s, %s, %s, %s, %s)",
+        (scram_verifier(conn, login, password), seed, code, key.public_key, key.wrapped, key.params),
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
 @pytest.fixture(scope="session")
 def owner_conn(database: Database) -> Iterator[psycopg.Connection]:
     conn = database.raw_connection()
@@ -126,9 +137,7 @@ def make_person(database: Database, owner_conn: psycopg.Connection):
         seed = pyotp.random_base32(32)
         counter = int(time.time()) // 30
         with psycopg.connect(**person_args(database.connect_args, login, code), autocommit=True) as conn:
-            verifier = scram_verifier(conn, login, password)
-            conn.execute("SELECT * FROM mt_activate(%s, %s, %s)",
-                         (verifier, seed, pyotp.TOTP(seed).generate_otp(counter))).fetchall()
+            activate_with(conn, login, password, seed, pyotp.TOTP(seed).generate_otp(counter))
         return Person(login, password, seed, groups, database.connect_args, last_counter=counter)
 
     return _make

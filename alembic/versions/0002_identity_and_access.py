@@ -60,8 +60,9 @@ FUNCTION_GRANTS = {
     "mt_touch_session(text)": "medtrace_person",
     "mt_end_session(text)": "medtrace_person",
     "mt_my_account()": "medtrace_person",
-    "mt_activate(text, text, text)": "medtrace_person",
-    "mt_change_password(text)": "medtrace_person",
+    "mt_activate(text, text, text, bytea, bytea, jsonb)": "medtrace_person",
+    "mt_change_password(text, bytea, jsonb)": "medtrace_person",
+    "mt_my_signing_key()": "medtrace_person",
     "mt_people()": "admin",
     "mt_create_person(text, text, text[])": "admin",
     "mt_set_groups(text, text[])": "admin",
@@ -176,6 +177,22 @@ CREATE TABLE security_alert (
     acknowledged_at timestamptz
 );
 
+-- Personal signing keys (21 CFR 11.70): the private half only wrapped under the person's password
+-- (Argon2id + AES-GCM, done on the workstation: app/security/signing.py). Retired keys are kept so
+-- that old signatures still verify.
+CREATE TABLE signing_key (
+    id bigserial CONSTRAINT pk_signing_key PRIMARY KEY,
+    person_id bigint NOT NULL CONSTRAINT fk_signing_key_person_id_person REFERENCES person (id),
+    login text NOT NULL,
+    public_key bytea NOT NULL CONSTRAINT uq_signing_key_public_key UNIQUE
+        CONSTRAINT ck_signing_key_public_key CHECK (octet_length(public_key) = 32),
+    wrapped_key bytea NOT NULL,
+    wrap_params jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    retired_at timestamptz
+);
+CREATE UNIQUE INDEX uq_signing_key_one_active ON signing_key (person_id) WHERE retired_at IS NULL;
+
 -- Sign-in outcomes (21 CFR 11.300(d)); audited by the audit trail like every other record.
 CREATE TABLE sign_in_event (
     id bigserial CONSTRAINT pk_sign_in_event PRIMARY KEY,
@@ -187,7 +204,7 @@ CREATE TABLE sign_in_event (
     workstation text NOT NULL DEFAULT current_setting('application_name')
 );
 
-REVOKE ALL ON sign_in_event, person, login_failure, activation, recovery_code, session_token, verified_backend,
+REVOKE ALL ON signing_key, sign_in_event, person, login_failure, activation, recovery_code, session_token, verified_backend,
               security_alert FROM PUBLIC;
 """
 
@@ -469,7 +486,8 @@ $$;
 -- First use after an activation code: choose a password (sent only as a SCRAM verifier computed on
 -- the workstation, so the server never sees it) and enrol TOTP, proven by a first code.
 -- Returns the ten recovery codes, shown once; only their hashes are kept.
-CREATE FUNCTION mt_activate(p_verifier text, p_seed_base32 text, p_first_code text)
+CREATE FUNCTION mt_activate(p_verifier text, p_seed_base32 text, p_first_code text,
+                            p_public_key bytea, p_wrapped_key bytea, p_wrap_params jsonb)
 RETURNS SETOF text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp AS $$
 DECLARE
@@ -509,6 +527,9 @@ BEGIN
                     attempts_mark = nextval(me.attempts_seq), locked_until = NULL
    WHERE id = me.id;
   EXECUTE format('ALTER ROLE %I PASSWORD %L VALID UNTIL ''infinity''', me.login, p_verifier);
+  UPDATE signing_key SET retired_at = now() WHERE person_id = me.id AND retired_at IS NULL;
+  INSERT INTO signing_key (person_id, login, public_key, wrapped_key, wrap_params)
+  VALUES (me.id, me.login, p_public_key, p_wrapped_key, p_wrap_params);
   DELETE FROM recovery_code WHERE person_id = me.id;
   FOR i IN 1..10 LOOP
     raw := mt_new_secret(28);  -- 112 bits each
@@ -519,15 +540,32 @@ BEGIN
   END LOOP;
 END $$;
 
-CREATE FUNCTION mt_change_password(p_verifier text) RETURNS void
+-- A password change rewraps the same signing key under the new password (done on the workstation).
+CREATE FUNCTION mt_change_password(p_verifier text, p_wrapped_key bytea, p_wrap_params jsonb) RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp AS $$
+DECLARE
+  me bigint := mt_require_verified();
 BEGIN
-  PERFORM mt_require_verified();
   IF p_verifier !~ '^SCRAM-SHA-256\$[0-9]+:' THEN
     RAISE EXCEPTION USING ERRCODE = 'MTV01', MESSAGE = 'The new password must be sent as a SCRAM-SHA-256 verifier.';
   END IF;
+  UPDATE signing_key SET wrapped_key = p_wrapped_key, wrap_params = p_wrap_params
+   WHERE person_id = me AND retired_at IS NULL;
   EXECUTE format('ALTER ROLE %I PASSWORD %L', session_user, p_verifier);
 END $$;
+
+-- The signer's own wrapped key, for unwrapping on the workstation with their password.
+CREATE FUNCTION mt_my_signing_key()
+RETURNS TABLE (key_id bigint, public_key bytea, wrapped_key bytea, wrap_params jsonb)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp AS $$
+  SELECT k.id, k.public_key, k.wrapped_key, k.wrap_params
+    FROM signing_key k JOIN person p ON p.id = k.person_id
+   WHERE p.login = session_user AND k.retired_at IS NULL
+$$;
+
+-- Public keys, for anyone to verify signatures (never the wrapped private halves).
+CREATE VIEW signing_key_public AS
+  SELECT id, login, public_key, created_at, retired_at FROM signing_key;
 
 -- The narrowly privileged path for password failures (PostgreSQL cannot count its own).
 -- Called by the sign-in client, connected as medtrace_gate, after PostgreSQL refused a password.
@@ -686,6 +724,7 @@ BEGIN
   UPDATE person SET locked_until = NULL, lock_reason = NULL, attempts_mark = nextval(who.attempts_seq)
    WHERE id = who.id;
   DELETE FROM login_failure WHERE login = p_login;
+  UPDATE signing_key SET retired_at = now() WHERE person_id = who.id AND retired_at IS NULL;
   RETURN mt_issue_activation(who.id);
 END $$;
 
@@ -734,6 +773,7 @@ def _grants() -> str:
     )
     for signature, grantee in FUNCTION_GRANTS.items():
         statements.append(f"GRANT EXECUTE ON FUNCTION {signature} TO {grantee}")
+    statements.append(f"GRANT SELECT ON signing_key_public TO {', '.join(GROUPS)}")
     # Invoker functions used by triggers and checks run as the person: they need EXECUTE.
     statements.append("GRANT EXECUTE ON FUNCTION mt_session_verified() TO medtrace_person")
     statements.append(
@@ -794,8 +834,9 @@ def downgrade() -> None:
         END $$;
         """
     )
+    op.execute("DROP VIEW signing_key_public")
     op.execute(
-        "DROP TABLE verified_backend, session_token, recovery_code, activation, login_failure, "
+        "DROP TABLE signing_key, verified_backend, session_token, recovery_code, activation, login_failure, "
         "security_alert, sign_in_event, person"
     )
     for signature in (*FUNCTION_GRANTS, *INTERNAL_FUNCTIONS):

@@ -17,7 +17,7 @@ GMP_TABLES = (
 # trail, which services read with plain SQL (migration 0003).
 DATABASE_ONLY_TABLES = frozenset({
     "person", "login_failure", "activation", "recovery_code", "session_token", "verified_backend",
-    "security_alert", "sign_in_event", "audit_entry", "audit_chain", "audit_head", "audit_seal",
+    "security_alert", "sign_in_event", "signing_key", "audit_entry", "audit_chain", "audit_head", "audit_seal",
 })
 
 __all__ = [

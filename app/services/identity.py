@@ -24,6 +24,7 @@ from app.errors import (
     SessionEnded,
 )
 from app.security.passwords import check_new_password
+from app.security.signing import new_signing_key
 
 GATE_ROLE = "medtrace_gate"
 # Not a secret: the gate can only count failures (see mt_record_login_failure in migration 0002).
@@ -155,9 +156,11 @@ def activate(pending: PendingActivation, *, new_password: str, seed: str, first_
     if not verdict.ok:
         raise InvalidInput(verdict.reason)
     verifier = scram_verifier(pending.connection, pending.account.login, new_password)
+    key = new_signing_key(login=pending.account.login, password=new_password)
     try:
         rows = pending.connection.execute(
-            "SELECT * FROM mt_activate(%s, %s, %s)", (verifier, seed, first_code.strip())
+            "SELECT * FROM mt_activate(%s, %s, %s, %s, %s, %s)",
+            (verifier, seed, first_code.strip(), key.public_key, key.wrapped, key.params),
         ).fetchall()
     except psycopg.errors.RaiseException as exc:
         raise InvalidInput(exc.diag.message_primary or "Activation failed.", hint=exc.diag.message_hint) from None

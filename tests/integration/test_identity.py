@@ -17,7 +17,7 @@ from app.db.engine import Database
 from app.errors import AccountLocked, InvalidCredentials
 from app.models import GMP_TABLES
 from app.services.identity import WRONG, person_args, sign_in
-from tests.conftest import Person
+from tests.conftest import Person, activate_with
 
 SECRET_TABLES = ("person", "login_failure", "activation", "recovery_code", "session_token",
                  "verified_backend", "security_alert")
@@ -157,12 +157,7 @@ def test_a_recovery_code_works_once(database: Database, owner_conn: psycopg.Conn
     ).fetchone()[0]
     seed = pyotp.random_base32(32)
     with psycopg.connect(**person_args(database.connect_args, login, code), autocommit=True) as conn:
-        from app.services.identity import scram_verifier
-
-        verifier = scram_verifier(conn, login, "a long and private phrase")
-        recovery = [r[0] for r in conn.execute(
-            "SELECT * FROM mt_activate(%s, %s, %s)", (verifier, seed, pyotp.TOTP(seed).now())
-        ).fetchall()]
+        recovery = activate_with(conn, login, "a long and private phrase", seed, pyotp.TOTP(seed).now())
     assert len(recovery) == 10 and len(set(recovery)) == 10
     assert all(len(c.replace("-", "")) == 28 for c in recovery)  # 28 hex digits = 112 bits
     for expected in ("verified", "failed"):
@@ -179,10 +174,7 @@ def test_an_activation_code_works_once_and_expires(database: Database, owner_con
     seed = pyotp.random_base32(32)
     args = person_args(database.connect_args, "activation.once", code)
     with psycopg.connect(**args, autocommit=True) as conn:
-        from app.services.identity import scram_verifier
-
-        verifier = scram_verifier(conn, "activation.once", "another long private phrase")
-        conn.execute("SELECT * FROM mt_activate(%s, %s, %s)", (verifier, seed, pyotp.TOTP(seed).now())).fetchall()
+        activate_with(conn, "activation.once", "another long private phrase", seed, pyotp.TOTP(seed).now())
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
         psycopg.connect(**args)  # the code was the password only until activation
 
