@@ -41,12 +41,18 @@ def _date(value: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # The options may stand before or after the subcommand. The subcommands' copies default to
+    # SUPPRESS so that one given before the subcommand is not overwritten by the subcommand's default.
+    top = argparse.ArgumentParser(add_help=False)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--home", help="folder for configuration and the embedded database (MEDTRACE_HOME)")
-    common.add_argument("--profile", help="connection profile to use (default: the configured one)")
-    common.add_argument("--json", action="store_true", help="print one JSON document")
+    for parser_, default in ((top, None), (common, argparse.SUPPRESS)):
+        parser_.add_argument("--home", default=default,
+                             help="folder for configuration and the embedded database (MEDTRACE_HOME)")
+        parser_.add_argument("--profile", default=default, help="connection profile to use (default: the configured one)")
+        parser_.add_argument("--json", action="store_true", default=False if default is None else default,
+                             help="print one JSON document")
 
-    parser = _Parser(prog="medtrace", description="MedTrace QA Workstation", parents=[common])
+    parser = _Parser(prog="medtrace", description="MedTrace QA Workstation", parents=[top])
     parser.add_argument("--language", choices=["zh_CN", "en"], help="GUI language for this run")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -58,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed = demo.add_parser("seed", parents=[common], help="fill the database with demonstration data")
     seed.add_argument("--scale", choices=["small", "large"], default="small")
     seed.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same data)")
+    seed.add_argument("--if-empty", action="store_true", help="do nothing if the database already holds data")
 
     imp = sub.add_parser("import", help="import master data, lots, genealogy or movements")
     imp_sub = imp.add_subparsers(dest="action", required=True)
@@ -144,7 +151,8 @@ def cmd_demo_seed(args: argparse.Namespace) -> dict[str, Any]:
 
     with _admin_database(args) as database:
         ensure_at_head(database.engine)
-        summary = seed_demo(database.engine, scale=args.scale, seed=args.seed)
+        summary = seed_demo(database.engine, scale=args.scale, seed=args.seed, if_empty=args.if_empty,
+                            progress=lambda phase: print(phase, file=sys.stderr, flush=True))
     return {**summary.as_dict(), "text": summary.describe()}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Connection, text
@@ -57,12 +57,18 @@ def uow(connection: Connection) -> UnitOfWork:
     )
 
 
+def empty_gmp_tables(database: Database) -> None:
+    """Test clean-up only: as the superuser, with triggers off (signatures are otherwise final)."""
+    with database.engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text(f"TRUNCATE {', '.join(GMP_TABLES)} RESTART IDENTITY CASCADE"))
+
+
 @pytest.fixture
 def committed(database: Database) -> Iterator[Database]:
     """For tests that need real commits (other connections, notifications): data removed afterwards."""
     yield database
-    with database.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {', '.join(GMP_TABLES)} RESTART IDENTITY CASCADE"))
+    empty_gmp_tables(database)
 
 
 # -- people ------------------------------------------------------------------------------------
@@ -90,11 +96,15 @@ class Person:
     groups: tuple[str, ...]
     base: dict[str, str] = field(repr=False)
     last_counter: int = 0
+    token: str | None = field(default=None, repr=False)
 
     def next_code(self) -> str:
-        """A code the database has not accepted yet, inside its ±1 step window."""
-        counter = self.last_counter + 1
-        assert counter <= int(time.time()) // 30 + 1, "this person used up its codes for this window"
+        """A code the database has not accepted yet, inside its ±1 step window (waits for the next
+        30-second step when this person has used up the codes of the current one)."""
+        # Never behind the current step (a code older than one step is refused), never reused.
+        counter = max(self.last_counter + 1, int(time.time()) // 30)
+        while counter > int(time.time()) // 30 + 1:
+            time.sleep(0.5)
         self.last_counter = counter
         return pyotp.TOTP(self.seed).generate_otp(counter)
 
@@ -102,18 +112,27 @@ class Person:
         return psycopg.connect(**person_args(self.base, self.login, password or self.password), autocommit=True)
 
     def verified_connection(self) -> psycopg.Connection:
+        """Signed in like the GUI's pool: one TOTP per person, then the session token."""
         conn = self.connect()
-        status, _token = conn.execute("SELECT * FROM mt_verify_totp(%s, 15)", (self.next_code(),)).fetchone()
+        if self.token and conn.execute("SELECT mt_resume_session(%s)", (self.token,)).fetchone()[0]:
+            return conn
+        status, token = conn.execute("SELECT * FROM mt_verify_totp(%s, 15)", (self.next_code(),)).fetchone()
         assert status == "verified", status
+        self.token = token
         return conn
 
 
-def activate_with(conn: psycopg.Connection, login: str, password: str, seed: str, code: str) -> list[str]:
-    """What the activation dialog does: SCRAM verifier, wrapped signing key, TOTP enrolment."""
+def activate_with(
+    conn: psycopg.Connection, login: str, password: str, seed: str, code: str | Callable[[], str]
+) -> list[str]:
+    """What the activation dialog does: SCRAM verifier, wrapped signing key, TOTP enrolment.
+
+    `code` may be a function, called only after the slow key wrapping, so the code is fresh."""
     key = new_signing_key(login=login, password=password)
+    verifier = scram_verifier(conn, login, password)
     rows = conn.execute(
         "SELECT * FROM mt_activate(%s, %s, %s, %s, %s, %s)",
-        (scram_verifier(conn, login, password), seed, code, key.public_key, key.wrapped, key.params),
+        (verifier, seed, code() if callable(code) else code, key.public_key, key.wrapped, key.params),
     ).fetchall()
     return [row[0] for row in rows]
 
@@ -135,9 +154,15 @@ def make_person(database: Database, owner_conn: psycopg.Connection):
             "SELECT mt_create_person_unchecked(%s, %s, %s)", (login, f"测试用户 {login}", list(groups))
         ).fetchone()[0]
         seed = pyotp.random_base32(32)
-        counter = int(time.time()) // 30
+        enrolled: list[int] = []
+
+        def enrolment_code() -> str:
+            # The previous step (still inside the ±1 window) leaves this person two codes right away.
+            enrolled.append(int(time.time()) // 30 - 1)
+            return pyotp.TOTP(seed).generate_otp(enrolled[0])
+
         with psycopg.connect(**person_args(database.connect_args, login, code), autocommit=True) as conn:
-            activate_with(conn, login, password, seed, pyotp.TOTP(seed).generate_otp(counter))
-        return Person(login, password, seed, groups, database.connect_args, last_counter=counter)
+            activate_with(conn, login, password, seed, enrolment_code)
+        return Person(login, password, seed, groups, database.connect_args, last_counter=enrolled[0])
 
     return _make

@@ -87,8 +87,11 @@ def upgrade() -> None:
     sa.UniqueConstraint('product_id', 'lot_no', name=op.f('uq_lot_product_id_lot_no'))
     )
     op.create_index('ix_lot_expiry_date_id', 'lot', ['expiry_date', 'id'], unique=False)
+    op.create_index('ix_lot_lot_no_id', 'lot', ['lot_no', 'id'], unique=False)
     op.create_index('ix_lot_lot_no_pattern', 'lot', ['lot_no'], unique=False, postgresql_ops={'lot_no': 'text_pattern_ops'})
+    op.create_index('ix_lot_production_date_id', 'lot', ['production_date', 'id'], unique=False)
     op.create_index('ix_lot_product_id_id', 'lot', ['product_id', 'id'], unique=False)
+    op.create_index('ix_lot_quantity_id', 'lot', ['quantity', 'id'], unique=False)
     op.create_index('ix_lot_status_id', 'lot', ['status', 'id'], unique=False)
     op.create_table('deviation',
     sa.Column('id', sa.BigInteger(), autoincrement=True, nullable=False),
@@ -148,6 +151,7 @@ def upgrade() -> None:
     )
     op.create_index('ix_movement_from_party_id', 'movement', ['from_party_id', 'lot_id'], unique=False)
     op.create_index('ix_movement_lot_id', 'movement', ['lot_id', 'id'], unique=False)
+    op.create_index('ix_movement_lot_id_flow', 'movement', ['lot_id'], unique=False, postgresql_include=['kind', 'quantity', 'from_party_id', 'to_party_id', 'serial'])
     op.create_index('ix_movement_to_party_id', 'movement', ['to_party_id', 'lot_id'], unique=False)
     op.create_table('qc_result',
     sa.Column('id', sa.BigInteger(), autoincrement=True, nullable=False),
@@ -190,6 +194,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_qc_result_lot_id'), table_name='qc_result')
     op.drop_table('qc_result')
     op.drop_index('ix_movement_to_party_id', table_name='movement')
+    op.drop_index('ix_movement_lot_id_flow', table_name='movement')
     op.drop_index('ix_movement_lot_id', table_name='movement')
     op.drop_index('ix_movement_from_party_id', table_name='movement')
     op.drop_table('movement')
@@ -198,6 +203,9 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_deviation_lot_id'), table_name='deviation')
     op.drop_table('deviation')
     op.drop_index('ix_lot_status_id', table_name='lot')
+    op.drop_index('ix_lot_quantity_id', table_name='lot')
+    op.drop_index('ix_lot_production_date_id', table_name='lot')
+    op.drop_index('ix_lot_lot_no_id', table_name='lot')
     op.drop_index('ix_lot_product_id_id', table_name='lot')
     op.drop_index('ix_lot_lot_no_pattern', table_name='lot', postgresql_ops={'lot_no': 'text_pattern_ops'})
     op.drop_index('ix_lot_expiry_date_id', table_name='lot')

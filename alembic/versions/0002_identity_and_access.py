@@ -351,7 +351,7 @@ END $$;
 
 SESSION_FUNCTIONS = r"""
 -- The second factor, checked by the database in the signing-in connection itself (DESIGN §3).
--- Returns ('verified', token) | ('failed', NULL) | ('locked', NULL) | ('not_enrolled', NULL).
+-- Returns ('verified', token) | ('failed' | 'replayed' | 'locked' | 'not_enrolled', NULL).
 --
 -- Why attempts are counted with a sequence: a caller with psql could wrap guesses in a transaction
 -- and roll it back, erasing an ordinary counter (and the lock). nextval() is not transactional, so
@@ -403,6 +403,13 @@ BEGIN
 
   IF matched IS NULL AND recovery_id IS NULL THEN
     PERFORM mt_note_sign_in(me.login, 'second_factor_failed');
+    -- A correct but already used code is still a failure; saying so helps the honest user wait for
+    -- the next code and tells an attacker nothing they did not already hold.
+    IF code ~ '^[0-9]{6}$' AND mt_totp_match(me.totp_seed, code, now(), 30, 1) IS NOT NULL
+       AND failures + 1 < max_failures THEN
+      RETURN QUERY SELECT 'replayed'::text, NULL::text;
+      RETURN;
+    END IF;
     IF failures + 1 >= max_failures THEN
       PERFORM mt_lock(me.id, 'Too many failed sign-in attempts', 'infinity');
       RETURN QUERY SELECT 'locked'::text, NULL::text;

@@ -28,6 +28,7 @@ def _engine_for(connect_args: Mapping[str, str], *, pool_size: int = 5) -> Engin
     engine = create_engine(
         "postgresql+psycopg://",
         connect_args=args,
+        hide_parameters=True,  # error messages never carry bound values (a code, a verifier)
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,

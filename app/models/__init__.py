@@ -13,11 +13,12 @@ GMP_TABLES = (
 )
 
 # Tables written only by the database's own functions and triggers, deliberately not mapped here
-# (Alembic skips them): identity secrets no login role may read (migration 0002), and the audit
-# trail, which services read with plain SQL (migration 0003).
+# (Alembic skips them): identity secrets no login role may read (migration 0002), the audit trail
+# (0003) and the release evidence and signatures (0004), which services read with plain SQL.
 DATABASE_ONLY_TABLES = frozenset({
     "person", "login_failure", "activation", "recovery_code", "session_token", "verified_backend",
     "security_alert", "sign_in_event", "signing_key", "audit_entry", "audit_chain", "audit_head", "audit_seal",
+    "label_verification", "audit_review", "lot_signature",
 })
 
 __all__ = [

@@ -36,6 +36,10 @@ class Lot(Base):
         Index("ix_lot_lot_no_pattern", "lot_no", postgresql_ops={"lot_no": "text_pattern_ops"}),
         Index("ix_lot_status_id", "status", "id"),
         Index("ix_lot_product_id_id", "product_id", "id"),
+        # Keyset pagination of the lot list (app/services/lot_queries.py): one index per sort column.
+        Index("ix_lot_lot_no_id", "lot_no", "id"),
+        Index("ix_lot_production_date_id", "production_date", "id"),
+        Index("ix_lot_quantity_id", "quantity", "id"),
     )
 
     id: Mapped[int_pk]
@@ -48,6 +52,8 @@ class Lot(Base):
         Enum(LotStatus, values_callable=values, native_enum=False, length=20, create_constraint=True),
         server_default=LotStatus.QUARANTINE.value,
     )
+    # Bumped when a lot goes on hold: release again needs a new two-person signature cycle.
+    release_cycle: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     created_at: Mapped[server_now]
     created_by: Mapped[session_user]
 

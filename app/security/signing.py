@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -28,6 +29,9 @@ from app.errors import InvalidCredentials
 from app.security.keys import public_bytes
 
 SIGNATURE_DOMAIN = b"MEDTRACE-E-SIGNATURE\x00"
+# Concurrent Argon2id derivations in one process were seen to deadlock inside the KDF (cryptography
+# 48 / OpenSSL, several Python threads at once). One at a time: each takes ~0.2 s and 64 MiB.
+_KDF_LOCK = threading.Lock()
 KDF_PARAMS = {"kdf": "argon2id", "memory_kib": 65536, "iterations": 3, "lanes": 4, "cipher": "aes-256-gcm"}
 
 
@@ -43,13 +47,15 @@ class WrappedKey:
 def _derive(password: str, salt: bytes, params: dict[str, object]) -> bytes:
     if params.get("kdf") != "argon2id":
         raise ValueError(f"unknown key-derivation function {params.get('kdf')!r}")
-    return Argon2id(
+    kdf = Argon2id(
         salt=salt,
         length=32,
         iterations=int(params["iterations"]),  # type: ignore[arg-type]
         lanes=int(params["lanes"]),  # type: ignore[arg-type]
         memory_cost=int(params["memory_kib"]),  # type: ignore[arg-type]
-    ).derive(password.encode())
+    )
+    with _KDF_LOCK:
+        return kdf.derive(password.encode())
 
 
 def _aad(login: str, public_key: bytes) -> bytes:
@@ -60,7 +66,8 @@ def wrap_private_key(key: Ed25519PrivateKey, *, login: str, password: str) -> Wr
     """Encrypt the private key under the password (slow on purpose: never on the GUI thread)."""
     public = public_bytes(key)
     salt, nonce = os.urandom(16), os.urandom(12)
-    ciphertext = AESGCM(_derive(password, salt, KDF_PARAMS)).encrypt(nonce, key.private_bytes_raw(), _aad(login, public))
+    wrapping_key = _derive(password, salt, KDF_PARAMS)
+    ciphertext = AESGCM(wrapping_key).encrypt(nonce, key.private_bytes_raw(), _aad(login, public))
     return WrappedKey(public, salt + nonce + ciphertext, json.dumps(KDF_PARAMS, sort_keys=True))
 
 

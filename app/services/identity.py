@@ -116,6 +116,10 @@ def verify_second_factor(connection: psycopg.Connection, code: str, idle_minutes
             "This account is locked after too many failed attempts.",
             hint="An administrator has been alerted; ask them to unlock your account.",
         )
+    if status == "replayed":
+        raise InvalidCredentials(
+            "This authenticator code has already been used.", hint="Wait for the next code and enter it."
+        )
     if status == "not_enrolled":
         raise InvalidInput("This account has no authenticator enrolled yet.")
     raise InvalidCredentials(WRONG)

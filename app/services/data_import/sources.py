@@ -1,0 +1,142 @@
+"""Reading an import file row by row: .xlsx streamed with openpyxl read_only, .csv in UTF-8 or GB18030.
+
+Rows carry the number Excel shows beside them, so every message points at the row the person sees.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from app.errors import InvalidInput
+
+SUFFIXES = (".xlsx", ".csv")
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One row of the file as read: its row number (1 = first row in Excel) and its cells."""
+
+    number: int
+    cells: tuple[object, ...]
+
+
+@dataclass
+class Source:
+    """An opened import file: its header row, then its data rows (blank rows skipped)."""
+
+    path: Path
+    encoding: str | None  # None for .xlsx
+    header_number: int
+    header: tuple[object, ...]
+    rows: Iterator[SourceRow]
+    total_hint: int | None  # rows after the header, when the file says (for progress)
+    close: Callable[[], None] = field(default=lambda: None)  # releases an .xlsx read only in part
+
+    @property
+    def encoding_note(self) -> str | None:
+        if self.encoding == "gb18030":
+            return "The CSV file is not UTF-8; it was read as GB18030 (the default of Chinese Excel)."
+        return None
+
+
+def open_source(path: Path) -> Source:
+    """Open `path` by its extension; raises InvalidInput when it cannot be read at all."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InvalidInput(
+            f"{path.name} is neither an .xlsx nor a .csv file.",
+            hint="Save the sheet from Excel as “Excel Workbook (.xlsx)” or “CSV UTF-8 (comma delimited)”.",
+        )
+    if not path.is_file():
+        raise InvalidInput(f"The file {path} does not exist.")
+    encoding: str | None = None
+    close: Callable[[], None] = _nothing_to_close
+    if suffix == ".xlsx":
+        rows, total, close = _xlsx_rows(path)
+    else:
+        encoding, records = _csv_records(path)
+        total = len(records)
+        rows = (SourceRow(number, tuple(cells)) for number, cells in enumerate(records, start=1))
+    header: SourceRow | None = None
+    for row in rows:
+        if not _blank(row.cells):
+            header = row
+            break
+    if header is None:
+        close()
+        raise InvalidInput(f"{path.name} is empty: it needs a header row naming the columns, then data rows.")
+    data = (row for row in rows if not _blank(row.cells))
+    remaining = None if total is None else max(0, total - header.number)
+    return Source(path, encoding, header.number, header.cells, data, remaining, close)
+
+
+def _nothing_to_close() -> None:
+    """A CSV file is read whole at open; nothing stays open."""
+
+
+def _blank(cells: tuple[object, ...]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def _xlsx_rows(path: Path) -> tuple[Iterator[SourceRow], int | None, Callable[[], None]]:
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise InvalidInput(
+            f"{path.name} cannot be read as an Excel workbook ({exc.__class__.__name__}).",
+            hint="Open it in Excel and save it again as “Excel Workbook (.xlsx)”.",
+        ) from None
+    sheet = workbook.worksheets[0]  # the data sheet; a template's second sheet holds the instructions
+    total = sheet.max_row if isinstance(sheet.max_row, int) and sheet.max_row > 1 else None
+
+    def rows() -> Iterator[SourceRow]:
+        # Read-only sheets yield an empty tuple for rows missing from the file, so counting from 1
+        # gives the row number Excel shows.
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield SourceRow(number, tuple(cells))
+
+    return rows(), total, workbook.close
+
+
+def _csv_records(path: Path) -> tuple[str, list[list[str]]]:
+    raw = path.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InvalidInput(
+            f"{path.name} is a UTF-16 (“Unicode text”) file, not a CSV file.",
+            hint="Save it from Excel as “CSV UTF-8 (comma delimited)”.",
+        )
+    if raw.startswith(codecs.BOM_UTF8):
+        encoding, content = "utf-8-sig", raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
+    else:
+        try:
+            encoding, content = "utf-8", raw.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                encoding, content = "gb18030", raw.decode("gb18030")
+            except UnicodeDecodeError:
+                raise InvalidInput(
+                    f"{path.name} is neither UTF-8 nor GB18030 text.",
+                    hint="Save it from Excel as “CSV UTF-8 (comma delimited)”.",
+                ) from None
+    try:
+        records = list(csv.reader(io.StringIO(content, newline=""), strict=True))
+    except csv.Error as exc:
+        raise InvalidInput(f"{path.name} is not a well-formed CSV file: {exc}.") from None
+    first = next((record for record in records if any(cell.strip() for cell in record)), None)
+    if first is not None and len(first) == 1:
+        for separator, name in ((";", "semicolons"), ("\t", "tabs")):
+            if separator in first[0]:
+                raise InvalidInput(
+                    f"{path.name} separates its columns with {name}; MedTrace reads comma-separated CSV.",
+                    hint="Save it from Excel as “CSV UTF-8 (comma delimited)”, or import the .xlsx.",
+                )
+    return encoding, records

@@ -1,0 +1,275 @@
+"""The main window: navigation rail, the pages, the status bar, and where unhandled errors are shown."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Mapping
+from importlib import metadata
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import EMBEDDED
+from app.errors import MedTraceError
+from app.views.context import ViewContext
+from app.views.pages import ComingPage, DashboardPage, coming_work
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
+
+# The rail, in order; Ctrl+1 … Ctrl+9 and Ctrl+0 select them.
+PAGE_KEYS = (
+    "dashboard", "lots", "release", "scan", "trace", "expiry", "recalls", "reports", "audit", "admin",
+)
+
+
+# Pages built by their own issues whose constructor takes only the ViewContext: (module, class).
+BUILT_PAGES = {
+    "lots": ("app.views.lots_page", "LotsPage"),
+    "trace": ("app.views.trace_page", "TracePage"),
+    "audit": ("app.views.audit_page", "AuditPage"),
+}
+
+
+def page_title(key: str) -> str:
+    titles = {
+        "dashboard": translate("MainWindow", "Dashboard"),
+        "lots": translate("MainWindow", "Lots"),
+        "release": translate("MainWindow", "Release queue"),
+        "scan": translate("MainWindow", "Scan"),
+        "trace": translate("MainWindow", "Trace"),
+        "expiry": translate("MainWindow", "Expiry"),
+        "recalls": translate("MainWindow", "Recalls"),
+        "reports": translate("MainWindow", "Reports"),
+        "audit": translate("MainWindow", "Audit trail"),
+        "admin": translate("MainWindow", "Admin"),
+    }
+    return titles[key]
+
+
+def application_version() -> str:
+    try:
+        return metadata.version("medtrace")
+    except metadata.PackageNotFoundError:
+        return "development"
+
+
+class ErrorBanner(QFrame):
+    """A problem an operation ran into, shown above the page without blocking the work."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorBanner")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        dismiss = QPushButton(self.tr("Dismiss"))
+        dismiss.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.message, 1)
+        layout.addWidget(dismiss, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_error(self, exc: BaseException, log_dir: str) -> None:
+        if isinstance(exc, MedTraceError):
+            text = exc.message if not exc.hint else f"{exc.message}\n{exc.hint}"
+        else:
+            # A bug (the runner logged its traceback); the person gets a calm sentence and where to look.
+            text = self.tr(
+                "Something went wrong that MedTrace did not expect (%1). The operation did not finish. "
+                "The details are in the log in %2."
+            ).replace("%1", exc.__class__.__name__).replace("%2", log_dir)
+        self.message.setText(text)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """The workstation's one window; pages are built the first time they are opened."""
+
+    def __init__(
+        self,
+        ctx: ViewContext,
+        *,
+        database_label: str | None = None,
+        pages: Mapping[str, Callable[[], QWidget]] | None = None,
+    ) -> None:
+        """`pages` lets the composition root supply pages needing more than `ctx` (e.g. the signed-in account)."""
+        super().__init__()
+        self._ctx = ctx
+        self._extra_pages = dict(pages or {})
+        self._settings = ctx.settings
+        self._pages: dict[str, QWidget] = {}
+        self.setWindowTitle(self.tr("MedTrace QA Workstation"))
+        self.setObjectName("mainWindow")
+        self.resize(1200, 760)
+
+        self.rail = QListWidget()
+        self.rail.setObjectName("navigationRail")
+        self.rail.setFixedWidth(200)
+        self.rail.setIconSize(QSize(0, 0))
+        self.rail.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        for number, key in enumerate(PAGE_KEYS, start=1):
+            item = QListWidgetItem(page_title(key))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            shortcut = QKeySequence(f"Ctrl+{number % 10}")
+            item.setToolTip(shortcut.toString(QKeySequence.SequenceFormat.NativeText))
+            self.rail.addItem(item)
+            QShortcut(shortcut, self, activated=lambda k=key: self.navigate(k))
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pageStack")
+        self.banner = ErrorBanner()
+
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.setSpacing(0)
+        content_layout.addWidget(self.banner)
+        content_layout.addWidget(self.stack, 1)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.rail)
+        layout.addWidget(content, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar(database_label or self._default_database_label())
+
+        ctx.runner.failed.connect(self._on_operation_failed)
+        ctx.runner.busy_changed.connect(self._on_busy_changed)
+        self.rail.currentRowChanged.connect(self._on_rail_row_changed)
+        self.navigate("dashboard")
+
+    # -- navigation ----------------------------------------------------------------------------
+
+    def navigate(self, key: str) -> None:
+        """Show the page for `key` (building it on first use) and keep the rail in step."""
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        row = PAGE_KEYS.index(key)
+        if self.rail.currentRow() != row:
+            self.rail.setCurrentRow(row)
+
+    def current_key(self) -> str:
+        return PAGE_KEYS[self.rail.currentRow()]
+
+    def page(self, key: str) -> QWidget:
+        if key not in self._pages:
+            page = self._page_factories()[key]()
+            page.setObjectName(f"page_{key}")
+            self._pages[key] = page
+            self.stack.addWidget(page)
+        return self._pages[key]
+
+    def _page_factories(self) -> dict[str, Callable[[], QWidget]]:
+        work = coming_work()
+        factories: dict[str, Callable[[], QWidget]] = {
+            key: (lambda w=work[key]: ComingPage(w)) for key in PAGE_KEYS if key in work
+        }
+        factories["dashboard"] = lambda: DashboardPage(self._ctx)
+        for key, (module, name) in BUILT_PAGES.items():
+            factories[key] = lambda k=key, m=module, n=name: self._built_page(k, m, n)
+        factories.update(self._extra_pages)
+        return factories
+
+    def _built_page(self, key: str, module_name: str, class_name: str) -> QWidget:
+        """A page taking only `ctx`, imported when first opened (start-up stays fast); a promise until it exists."""
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise  # the page exists but something it needs is missing: a real fault
+            log.info("page %s is not part of this build yet", module_name)
+            return ComingPage(coming_work()[key])
+        page: QWidget = getattr(module, class_name)(self._ctx)
+        return page
+
+    def _on_rail_row_changed(self, row: int) -> None:
+        if 0 <= row < len(PAGE_KEYS):
+            self.navigate(PAGE_KEYS[row])
+
+    # -- menus ---------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        settings = QAction(self.tr("&Settings…"), self)
+        settings.setShortcut(QKeySequence.StandardKey.Preferences)
+        settings.triggered.connect(self.open_settings)
+        file_menu.addAction(settings)
+        file_menu.addSeparator()
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self.quit_action = quit_action
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About MedTrace"), self)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def open_settings(self) -> None:
+        from app.views.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self._settings, self._ctx.paths, self)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted and dialog.saved is not None:
+            self._settings = dialog.saved
+
+    def about_text(self) -> str:
+        return self.tr(
+            "<h3>MedTrace QA Workstation</h3><p>Version %1</p>"
+            "<p>Lot release, recalls, traceability and regulatory records for medical-device "
+            "manufacturers.</p>"
+        ).replace("%1", application_version())
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About MedTrace"), self.about_text())
+
+    # -- status bar ----------------------------------------------------------------------------
+
+    def _default_database_label(self) -> str:
+        if self._settings.profile == EMBEDDED:
+            return self.tr("Database: this computer (embedded)")
+        return self.tr("Database: %1").replace("%1", self._settings.profile)
+
+    def _build_status_bar(self, database_label: str) -> None:
+        bar = self.statusBar()
+        self.database_label = QLabel(database_label)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.refreshed_label = QLabel()
+        bar.addWidget(self.database_label)
+        bar.addPermanentWidget(self.busy)
+        bar.addPermanentWidget(self.refreshed_label)
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        if not busy:
+            when = QLocale().toString(QDateTime.currentDateTime().time(), QLocale.FormatType.ShortFormat)
+            self.refreshed_label.setText(self.tr("Updated %1").replace("%1", when))
+
+    def _on_operation_failed(self, exc: BaseException) -> None:
+        self.banner.show_error(exc, str(self._ctx.paths.log_dir))

@@ -1,0 +1,2994 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>ActivationCodeDialog</name>
+    <message>
+        <location filename="../../app/views/admin_page.py" line="+231"/>
+        <source>Activation code for %1</source>
+        <translation>%1 的激活码</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Activation code for %1 (%2)</source>
+        <translation>%1（%2）的激活码</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Valid for %1 hours, and only once. Give it to the person in person; it is shown only now. At their first sign-in (user name, and this code as the password) they choose their own password and set up their authenticator app.</source>
+        <translation>有效期 %1 小时，仅可使用一次。请当面交给本人；激活码只在此刻显示。本人首次登录时（输入用户名，并以此激活码作为密码）将设置自己的密码并绑定身份验证器应用。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Copied.</source>
+        <translation>已复制。</translation>
+    </message>
+</context>
+<context>
+    <name>ActivationDialog</name>
+    <message>
+        <location filename="../../app/views/activation.py" line="+337"/>
+        <source>Activate your account — MedTrace</source>
+        <translation>激活您的账户 — MedTrace</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Welcome, %1</source>
+        <translation>欢迎，%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose your password and set up your authenticator app. Nobody else, not even an administrator, will know either. User name: %1</source>
+        <translation>请设置您的密码并绑定身份验证器应用。除您本人外，任何人（包括管理员）都不会知道这两者。用户名：%1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>1. Your password</source>
+        <translation>1. 您的密码</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>2. Your authenticator app</source>
+        <translation>2. 您的身份验证器应用</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Activating…</source>
+        <translation>正在激活…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Activate</source>
+        <translation>激活</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Your recovery codes</source>
+        <translation>您的恢复码</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+</context>
+<context>
+    <name>AddPersonDialog</name>
+    <message>
+        <location filename="../../app/views/admin_page.py" line="-104"/>
+        <source>Add a person</source>
+        <translation>添加人员</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Add and issue activation code</source>
+        <translation>添加并签发激活码</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>e.g. zhang.wei</source>
+        <translation>例如 zhang.wei</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Full name as printed with signatures</source>
+        <translation>签名中显示的全名</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Full printed name</source>
+        <translation>签名全名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Roles</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Use 3–31 lower-case letters, digits, “_” or “.” for the user name, starting with a letter.</source>
+        <translation>用户名须由 3–31 个小写字母、数字、“_”或“.”组成，并以字母开头。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enter the person&apos;s full name as it appears on signatures.</source>
+        <translation>请输入签名中显示的该人员全名。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose at least one role.</source>
+        <translation>请至少选择一个角色。</translation>
+    </message>
+</context>
+<context>
+    <name>AdminPage</name>
+    <message>
+        <location line="+107"/>
+        <source>People and access</source>
+        <translation>人员与权限</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Who may sign in, and with which roles. Administrators never see a password or an authenticator key: new and reset accounts get a one-time activation code.</source>
+        <translation>谁可以登录以及具有哪些角色。管理员永远看不到任何密码或身份验证器密钥：新建或重置的账户会获得一次性激活码。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Only administrators manage people. You can see this page, not use it.</source>
+        <translation>只有管理员可以管理人员。您可以查看此页面，但不能操作。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Add person…</source>
+        <translation>添加人员…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change roles…</source>
+        <translation>更改角色…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lock…</source>
+        <translation>锁定…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset password and authenticator…</source>
+        <translation>重置密码和身份验证器…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+21"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location line="-21"/>
+        <source>Printed name</source>
+        <translation>签名全名</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Roles</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Authenticator</source>
+        <translation>身份验证器</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Security alerts</source>
+        <translation>安全警报</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Raised</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Alert</source>
+        <translation>警报</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location line="+88"/>
+        <source>Waiting for activation</source>
+        <translation>等待激活</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Active</source>
+        <translation>已启用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Locked: %1</source>
+        <translation>已锁定：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enrolled</source>
+        <translation>已绑定</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Not enrolled</source>
+        <translation>未绑定</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Account locked</source>
+        <translation>账户已锁定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recovery code used</source>
+        <translation>已使用恢复码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not yet</source>
+        <translation>尚未确认</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>%1 not yet acknowledged</source>
+        <translation>%1 条尚未确认</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Too many failed sign-in attempts</source>
+        <translation>登录失败次数过多</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Locked by an administrator</source>
+        <translation>被管理员锁定</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 recovery codes left</source>
+        <translation>剩余 %1 个恢复码</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 failed sign-in attempts</source>
+        <translation>%1 次登录失败</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>This lockout clears when the account is unlocked or reset.</source>
+        <translation>解锁或重置账户后，此锁定即解除。</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>Reset %1</source>
+        <translation>重置 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset the password and authenticator of %1? Their password, authenticator and recovery codes stop working at once and they are signed out everywhere. They will need the new activation code to sign in again.</source>
+        <translation>要重置 %1 的密码和身份验证器吗？其密码、身份验证器和恢复码将立即失效，并在所有工作站上退出登录。需要使用新的激活码才能再次登录。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reset and issue activation code</source>
+        <translation>重置并签发激活码</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>The operation failed because of an unexpected problem (%1). The details are in the log.</source>
+        <translation>操作因意外问题（%1）失败。详细信息见日志。</translation>
+    </message>
+</context>
+<context>
+    <name>AdministratorPage</name>
+    <message>
+        <location filename="../../app/views/first_run_wizard.py" line="+72"/>
+        <source>The administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The name printed with every signature must be the person&apos;s full legal name (21 CFR 11.50).</source>
+        <translation>每个签名中显示的姓名必须是本人的法定全名（21 CFR 11.50）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>e.g. li.na</source>
+        <translation>例如 li.na</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>e.g. 李娜 (Li Na)</source>
+        <translation>例如 李娜 (Li Na)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>3–31 lower-case letters, digits, “_” or “.”, starting with a letter.</source>
+        <translation>3–31 个小写字母、数字、“_”或“.”，以字母开头。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Creating the administrator…</source>
+        <translation>正在创建管理员…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Full printed name</source>
+        <translation>签名全名</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Create administrator</source>
+        <translation>创建管理员</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>The administrator could not be created (%1). The details are in the log.</source>
+        <translation>无法创建管理员（%1）。详细信息见日志。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditAction</name>
+    <message>
+        <location filename="../../app/views/audit_page.py" line="+116"/>
+        <source>Created</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deleted</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+</context>
+<context>
+    <name>AuditDetailPanel</name>
+    <message>
+        <location line="+147"/>
+        <source>Select an entry to see its old and new values and the reason.</source>
+        <translation>选择一条记录，查看其原值、新值和变更原因。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Workstation</source>
+        <translation>工作站</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Audit entry</source>
+        <translation>审计记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason for change</source>
+        <translation>变更原因</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Old value</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Highlighted: fields this entry changed.</source>
+        <translation>高亮显示：本条记录更改的字段。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show this record&apos;s history</source>
+        <translation>显示该记录的历史</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>%1 %2 — %3</source>
+        <translation>%1 %2 — %3</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>(none given)</source>
+        <translation>（未填写）</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPage</name>
+    <message>
+        <location line="+45"/>
+        <source>Audit trail</source>
+        <translation>审计追踪</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Any time</source>
+        <translation>任意时间</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Dates…</source>
+        <translation>指定日期…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>From (inclusive)</source>
+        <translation>起始日期（含）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To (inclusive)</source>
+        <translation>截止日期（含）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>All users</source>
+        <translation>全部用户</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>All record types</source>
+        <translation>全部记录类型</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Record id</source>
+        <translation>记录编号</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Any action</source>
+        <translation>任意操作</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Search reasons and values</source>
+        <translation>搜索变更原因和值</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+51"/>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <location line="-40"/>
+        <location line="+299"/>
+        <source>Verify integrity</source>
+        <translation>校验完整性</translation>
+    </message>
+    <message>
+        <location line="-298"/>
+        <source>Recompute every link of the hash chain and check the seals</source>
+        <translation>重新计算哈希链的每一环并校验封签</translation>
+    </message>
+    <message>
+        <location line="+138"/>
+        <source>The start date is after the end date.</source>
+        <translation>起始日期晚于截止日期。</translation>
+    </message>
+    <message>
+        <location line="+83"/>
+        <source>No audit entries yet — every creation, change and deletion of a record will appear here, with who made it, when and why.</source>
+        <translation>尚无审计记录——记录的每一次新建、修改和删除都将显示在这里，并注明操作人、时间和原因。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No entries match these filters — clear filters to see all.</source>
+        <translation>没有符合筛选条件的记录——清除筛选可查看全部。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>1 entry</source>
+        <translation>1 条记录</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 entries</source>
+        <translation>%1 条记录</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 newest entries shown; scroll for more</source>
+        <translation>显示最新的 %1 条记录；向下滚动可查看更多</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The audit trail could not be read. Details are in the log.</source>
+        <translation>无法读取审计追踪。详细信息见日志。</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Verifying…</source>
+        <translation>正在校验…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>%1 of %2 entries</source>
+        <translation>%1 / %2 条记录</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Audit trail intact: %1 entries and %2 seals verified in %3 s.</source>
+        <translation>审计追踪完整：已在 %3 秒内校验 %1 条记录和 %2 个封签。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No seal was made with a key this workstation trusts.</source>
+        <translation>没有使用本工作站信任的密钥生成的封签。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The trail has not been sealed yet.</source>
+        <translation>审计追踪尚未封签。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>entry %1 (chain position %2)</source>
+        <translation>记录 %1（链位置 %2）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>entry %1</source>
+        <translation>记录 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>chain position %1</source>
+        <translation>链位置 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>AUDIT TRAIL BROKEN at %1: %2.</source>
+        <translation>审计追踪在 %1 处被破坏：%2。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 further problems found.</source>
+        <translation>另发现 %1 个问题。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Report this to the quality manager; do not rely on the trail after this point.</source>
+        <translation>请报告质量负责人；此位置之后的审计追踪不可信赖。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The audit trail could not be verified: %1</source>
+        <translation>无法校验审计追踪：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>see the log for details.</source>
+        <translation>详细信息见日志。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTable</name>
+    <message>
+        <location line="-669"/>
+        <source>Lot</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Party</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Serial unit</source>
+        <translation>序列号单元</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>QC result</source>
+        <translation>检验结果</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deviation</source>
+        <translation>偏差</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Genealogy</source>
+        <translation>批次谱系</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Movement</source>
+        <translation>出入库记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Security alert</source>
+        <translation>安全警报</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTableModel</name>
+    <message>
+        <location line="+41"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Record type</source>
+        <translation>记录类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Changed fields</source>
+        <translation>更改的字段</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason for change</source>
+        <translation>变更原因</translation>
+    </message>
+</context>
+<context>
+    <name>AuthenticatorEnrolment</name>
+    <message>
+        <location filename="../../app/views/activation.py" line="-225"/>
+        <source>1. Open an authenticator app on your phone (for example Microsoft Authenticator, Google Authenticator or FreeOTP).
+2. Scan this QR code with it.
+3. Enter the 6-digit code the app shows now.</source>
+        <translation>1. 在手机上打开身份验证器应用（例如 Microsoft Authenticator、Google Authenticator 或 FreeOTP）。
+2. 用它扫描此二维码。
+3. 输入应用当前显示的 6 位验证码。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Scan with your authenticator app</source>
+        <translation>请用身份验证器应用扫描</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cannot scan? Enter this key by hand (time-based, %1 digits, every %2 seconds):</source>
+        <translation>无法扫描？请手动输入此密钥（基于时间，%1 位数字，每 %2 秒更新）：</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Code from the app</source>
+        <translation>应用中的验证码</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>The code from the authenticator app does not match. Check that the phone&apos;s clock is right, scan the QR code again and enter the code it shows now.</source>
+        <translation>身份验证器应用的验证码不匹配。请检查手机时间是否准确，重新扫描二维码，并输入当前显示的验证码。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The activation code has expired or was already used. Ask an administrator for a new one.</source>
+        <translation>激活码已过期或已被使用。请向管理员索取新的激活码。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Activation failed because of an unexpected problem (%1). The details are in the log.</source>
+        <translation>激活因意外问题（%1）失败。详细信息见日志。</translation>
+    </message>
+</context>
+<context>
+    <name>AuthenticatorPage</name>
+    <message>
+        <location filename="../../app/views/first_run_wizard.py" line="+43"/>
+        <source>Your authenticator app</source>
+        <translation>您的身份验证器应用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every sign-in and signature asks for the code this app shows.</source>
+        <translation>每次登录和签名都需要输入此应用显示的验证码。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Activating…</source>
+        <translation>正在激活…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Activate</source>
+        <translation>激活</translation>
+    </message>
+</context>
+<context>
+    <name>ComingPage</name>
+    <message>
+        <location filename="../../app/views/pages.py" line="+54"/>
+        <source>Lots</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every lot with its product, dates, quantity and release status; search by lot number, product or UDI, and open a lot to see its QC results, deviations and history.</source>
+        <translation>所有批次及其产品、日期、数量和放行状态；可按批号、产品或唯一标识（UDI）查找，打开批次可查看检验结果、偏差和历史记录。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Arriving with the lot list issue.</source>
+        <translation>将随“批次列表”功能上线。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Release queue</source>
+        <translation>放行队列</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lots awaiting review and approval, with two-person electronic signatures. Each lot shows its release checklist (QC results, closed deviations, verified label, reviewed audit trail) and is released only after two different qualified people have signed: review, then approval.</source>
+        <translation>等待审核和批准的批次，采用双人复核电子签名。每个批次显示其放行检查单（检验结果、偏差已关闭、标签已核对、审计追踪已审阅），只有在两位不同的具备资质人员先后完成审核签名和批准签名后才能放行。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Arriving with the lot release issue.</source>
+        <translation>将随“批次放行”功能上线。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Scan</source>
+        <translation>扫码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scan a UDI (GS1, HIBCC or China MA code) to look up the product and lot, check its expiry and status, and record receipts, shipments and returns.</source>
+        <translation>扫描唯一标识（GS1、HIBCC 或中国 MA 码），查询产品和批次，核对效期和状态，并登记收货、发货和退货。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Arriving with the UDI scanning issue.</source>
+        <translation>将随“UDI 扫码”功能上线。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Trace</source>
+        <translation>追溯</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trace a lot forward to every finished lot and every consignee at every tier, or backward to the component lots it was made from, and print the traceability report.</source>
+        <translation>正向追溯一个批次直至每个成品批次和每一级收货单位，或反向追溯到其所用的组件批次，并打印追溯报告。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Arriving with the traceability issue.</source>
+        <translation>将随“追溯”功能上线。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Expiry</source>
+        <translation>效期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An expiry calendar with alerts at each product&apos;s thresholds (for example 180, 90, 30 and 7 days), with owners, acknowledgement and disposition of every lot about to expire.</source>
+        <translation>效期日历，按各产品设定的阈值（例如 180、90、30 和 7 天）发出效期预警；每个即将到期的批次都有负责人、确认和处置记录。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Arriving with the expiry management issue.</source>
+        <translation>将随“效期管理”功能上线。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recalls</source>
+        <translation>召回</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start a recall or a recall drill from a suspect lot: the affected lots and consignees are found for you, internal stock is put on hold, and notifications, acknowledgements and returns are tracked against the legal deadlines (level I/II/III recall: 1, 3 or 7 days).</source>
+        <translation>从可疑批次发起召回或召回演练：系统自动找出受影响的批次和收货单位，将内部库存暂停放行，并按法定时限跟踪通知、确认和退回（一级/二级/三级召回：1、3 或 7 日）。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Arriving with the recall issue.</source>
+        <translation>将随“召回”功能上线。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Reports</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PDF and Excel records an inspector accepts: release record with signatures, traceability report, recall and drill report, expiry report, audit-trail extract and UDI data export.</source>
+        <translation>检查员认可的 PDF 和 Excel 记录：含签名的放行记录、追溯报告、召回及演练报告、效期报告、审计追踪摘录和 UDI 数据导出。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Arriving with the regulatory reports issue.</source>
+        <translation>将随“法规报告”功能上线。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Audit trail</source>
+        <translation>审计追踪</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every change to a GMP record: who, when, what changed from what to what, and why. The trail cannot be edited, and its hash chain can be verified at any time.</source>
+        <translation>GMP 记录的每一次更改：何人、何时、由何值改为何值以及变更原因。审计追踪不可编辑，其哈希链可随时校验。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Arriving with the audit trail issue.</source>
+        <translation>将随“审计追踪”功能上线。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Admin</source>
+        <translation>系统管理</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Users, their roles and two-factor sign-in; locking and unlocking accounts; master data for products and parties; imports from Excel or CSV.</source>
+        <translation>用户、角色和双因素登录；锁定和解锁账户；产品和单位主数据；从 Excel 或 CSV 导入。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Arriving with the identity and access issue.</source>
+        <translation>将随“身份与权限”功能上线。</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <location line="+64"/>
+        <source>Dashboard</source>
+        <translation>概览</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Lots in circulation expiring within 30 days</source>
+        <translation>30 天内到期的在用批次</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lots in circulation expiring within 90 days</source>
+        <translation>90 天内到期的在用批次</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open deviations</source>
+        <translation>未关闭的偏差</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Needs attention</source>
+        <translation>需要关注</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Lots by status</source>
+        <translation>各状态批次数</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>As of %1 (the database server&apos;s date)</source>
+        <translation>截至 %1（以数据库服务器日期为准）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The numbers could not be loaded: %1 They will be loaded again when records change.</source>
+        <translation>无法加载统计数字：%1 记录发生变化时将重新加载。</translation>
+    </message>
+</context>
+<context>
+    <name>EditLotDialog</name>
+    <message>
+        <location filename="../../app/views/record_edit_dialogs.py" line="+313"/>
+        <source>Production date</source>
+        <translation>生产日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expiry date</source>
+        <translation>失效日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Edit lot %1</source>
+        <translation>编辑批次 %1</translation>
+    </message>
+</context>
+<context>
+    <name>EditProductDialog</name>
+    <message>
+        <location line="+19"/>
+        <source>Implantable device</source>
+        <translation>植入性器械</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Days before expiry at which alerts are raised, separated by ;</source>
+        <translation>失效前多少天发出预警，用 ; 分隔</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Expiry alert days: 1 to 8 whole numbers above 0, separated by ;</source>
+        <translation>效期预警天数：1 至 8 个大于 0 的整数，用 ; 分隔</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Product name</source>
+        <translation>产品名称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>English name</source>
+        <translation>英文名称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model / specification</source>
+        <translation>型号/规格</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Registration certificate no.</source>
+        <translation>注册证编号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Risk class</source>
+        <translation>管理类别</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Implantable</source>
+        <translation>植入性</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Shelf life (days)</source>
+        <translation>有效期（天）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Device lifetime (days)</source>
+        <translation>使用期限（天）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expiry alert days</source>
+        <translation>效期预警天数</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Edit product %1</source>
+        <translation>编辑产品 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorBanner</name>
+    <message>
+        <location filename="../../app/views/main_window.py" line="+72"/>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Something went wrong that MedTrace did not expect (%1). The operation did not finish. The details are in the log in %2.</source>
+        <translation>MedTrace 遇到了意外问题（%1），操作未完成。详细信息已写入日志，位于 %2。</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <location filename="../../app/views/first_run_wizard.py" line="+106"/>
+        <source>Set up MedTrace</source>
+        <translation>设置 MedTrace</translation>
+    </message>
+</context>
+<context>
+    <name>IdleLock</name>
+    <message>
+        <location filename="../../app/views/idle_lock.py" line="+357"/>
+        <source>This account has not been activated yet. Activate it from the sign-in window first.</source>
+        <translation>此账户尚未激活。请先在登录窗口中激活。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../app/views/import_dialog.py" line="+86"/>
+        <source>Import data</source>
+        <translation>导入数据</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Products (UDI-DI)</source>
+        <translation>产品（产品标识 UDI-DI）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Parties (sites, suppliers, distributors, hospitals)</source>
+        <translation>单位（生产场地、供应商、经营企业、使用单位）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lots</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Genealogy (component lot → finished lot)</source>
+        <translation>批次谱系（组件批次 → 成品批次）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stock movements</source>
+        <translation>出入库记录</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Download template…</source>
+        <translation>下载模板…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>An .xlsx workbook or a .csv file (UTF-8 or GB18030)</source>
+        <translation>.xlsx 工作簿或 .csv 文件（UTF-8 或 GB18030）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>All or nothing: every row is checked first. If any row is wrong, nothing is imported and every problem is listed below with its row number in Excel.</source>
+        <translation>全部导入或全部不导入：先检查每一行。只要有一行有误，就不导入任何数据，并在下方列出每个问题及其在 Excel 中的行号。</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Export errors as .xlsx…</source>
+        <translation>将错误导出为 .xlsx…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>What</source>
+        <translation>数据类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Template written to %1</source>
+        <translation>模板已保存到 %1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Errors exported to %1</source>
+        <translation>错误已导出到 %1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Choose the file to import</source>
+        <translation>选择要导入的文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Spreadsheets (*.xlsx *.csv)</source>
+        <translation>电子表格 (*.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Save the import template</source>
+        <translation>保存导入模板</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Excel workbook (*.xlsx);;CSV file (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Export the errors</source>
+        <translation>导出错误</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+54"/>
+        <source>Cancelling… nothing will be imported.</source>
+        <translation>正在取消…不会导入任何数据。</translation>
+    </message>
+    <message>
+        <location line="-46"/>
+        <source>Reading the file…</source>
+        <translation>正在读取文件…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Checking every row…</source>
+        <translation>正在检查每一行…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Writing to the database…</source>
+        <translation>正在写入数据库…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Imported %1 rows from %2 in %3 s.</source>
+        <translation>已在 %3 秒内从 %2 导入 %1 行。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nothing was imported: %1 problems in %2 rows. Fix them in the file and import it again.</source>
+        <translation>未导入任何数据：%2 行中有 %1 个问题。请在文件中修正后重新导入。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The import stopped because of an unexpected problem (%1). Nothing was imported; the details are in the log.</source>
+        <translation>导入因意外问题（%1）而中止。未导入任何数据；详细信息见日志。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Cancelled: nothing was imported.</source>
+        <translation>已取消：未导入任何数据。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportErrorsModel</name>
+    <message>
+        <location line="-267"/>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+</context>
+<context>
+    <name>LockDialog</name>
+    <message>
+        <location filename="../../app/views/admin_page.py" line="-456"/>
+        <source>Lock %1</source>
+        <translation>锁定 %1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Lock account</source>
+        <translation>锁定账户</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 will be signed out everywhere and cannot sign in until an administrator unlocks the account.</source>
+        <translation>%1 将在所有工作站上退出登录，在管理员解锁账户之前无法登录。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>e.g. left the company; suspected misuse</source>
+        <translation>例如：已离职；疑似滥用</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Give the reason for the lock.</source>
+        <translation>请填写锁定原因。</translation>
+    </message>
+</context>
+<context>
+    <name>LockOverlay</name>
+    <message>
+        <location filename="../../app/views/idle_lock.py" line="-275"/>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+59"/>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <source>Signed in as %1 (%2). Enter your password and authenticator code to continue.</source>
+        <translation>当前登录用户：%1（%2）。请输入密码和身份验证器验证码以继续。</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>← Back: unlock as %1</source>
+        <translation>← 返回：以 %1 身份解锁</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>Sign in as another person with their user name, password and authenticator code.</source>
+        <translation>以其他人员的用户名、密码和身份验证器验证码登录。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Signing in as someone else signs %1 out; anything not saved is lost.</source>
+        <translation>以其他用户身份登录将使 %1 退出登录；所有未保存的内容都将丢失。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sign in as someone else</source>
+        <translation>以其他用户身份登录</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../app/views/login_dialog.py" line="+211"/>
+        <source>Sign in — MedTrace</source>
+        <translation>登录 — MedTrace</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Sign in to MedTrace</source>
+        <translation>登录 MedTrace</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter your user name, your password and the code your authenticator app shows now. Lost your phone? Use one of your recovery codes instead.</source>
+        <translation>请输入用户名、密码以及身份验证器应用当前显示的验证码。手机丢失？请改用一个恢复码。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+</context>
+<context>
+    <name>LotDetailPanel</name>
+    <message>
+        <location filename="../../app/views/lot_detail.py" line="+81"/>
+        <source>Select a lot to see its QC results, deviations, genealogy, movements and stock.</source>
+        <translation>选择一个批次，查看其检验结果、偏差、批次谱系、出入库记录和库存。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>UDI</source>
+        <translation>唯一标识</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Registration certificate no.</source>
+        <translation>注册证编号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model / specification</source>
+        <translation>型号/规格</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Production date</source>
+        <translation>生产日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expiry date</source>
+        <translation>失效日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+14"/>
+        <location line="+12"/>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location line="-25"/>
+        <source>Created</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Test</source>
+        <translation>检验项目</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Specification</source>
+        <translation>标准要求</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Result</source>
+        <translation>检验结果</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tested on</source>
+        <translation>检验日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deviation no.</source>
+        <translation>偏差编号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+2"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Opened</source>
+        <translation>开启日期</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+126"/>
+        <source>Closed</source>
+        <translation>关闭日期</translation>
+    </message>
+    <message>
+        <location line="-125"/>
+        <source>Lot no.</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>DI</source>
+        <translation>产品标识</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Site</source>
+        <translation>生产场地</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Movement</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From</source>
+        <translation>发出方</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>To</source>
+        <translation>接收方</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Document no.</source>
+        <translation>单据号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Serial</source>
+        <translation>序列号</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Location code</source>
+        <translation>地点代码</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Location</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>On hand</source>
+        <translation>现有库存</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>The lot could not be read. Details are in the log.</source>
+        <translation>无法读取该批次。详细信息见日志。</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source> (%1 serial units)</source>
+        <translation>（%1 个序列号单元）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Open</source>
+        <translation>未关闭</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Made from (component lots): %1</source>
+        <translation>所用组件批次：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Used in (finished lots): %1</source>
+        <translation>用于成品批次：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(the first %1 are listed)</source>
+        <translation>（仅列出前 %1 个）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The first %1 of %2 movements are listed.</source>
+        <translation>共 %2 条出入库记录，仅列出前 %1 条。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>QC results</source>
+        <translation>检验结果</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deviations</source>
+        <translation>偏差</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Genealogy</source>
+        <translation>批次谱系</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Movements</source>
+        <translation>出入库记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>expired 1 day ago</source>
+        <translation>已过期 1 天</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>expired %1 days ago</source>
+        <translation>已过期 %1 天</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>last day of use is today</source>
+        <translation>今天是最后使用日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1 day left</source>
+        <translation>剩余 1 天</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 days left</source>
+        <translation>剩余 %1 天</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Pass</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Fail</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Produce</source>
+        <translation>生产入库</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Receive</source>
+        <translation>收货</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Ship</source>
+        <translation>发货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Install</source>
+        <translation>安装使用</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Scrap</source>
+        <translation>报废</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Adjust</source>
+        <translation>库存调整</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Manufacturer site</source>
+        <translation>生产场地</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Supplier</source>
+        <translation>供应商</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Distributor</source>
+        <translation>经营企业</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>User facility</source>
+        <translation>使用单位</translation>
+    </message>
+</context>
+<context>
+    <name>LotStatus</name>
+    <message>
+        <location filename="../../app/views/pages.py" line="-253"/>
+        <source>Quarantine</source>
+        <translation>待检</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Under review</source>
+        <translation>审核中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Released</source>
+        <translation>已放行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>On hold</source>
+        <translation>暂停放行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recalled</source>
+        <translation>已召回</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+</context>
+<context>
+    <name>LotTableModel</name>
+    <message>
+        <location filename="../../app/views/lot_table_model.py" line="+134"/>
+        <source>Lot no.</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>DI</source>
+        <translation>产品标识</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Production date</source>
+        <translation>生产日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expiry date</source>
+        <translation>失效日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location line="+141"/>
+        <source>Expired yesterday</source>
+        <translation>昨天已过期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expired %1 days ago</source>
+        <translation>已过期 %1 天</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Last day of use is today</source>
+        <translation>今天是最后使用日</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Expires tomorrow</source>
+        <translation>明天到期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expires in %1 days</source>
+        <translation>%1 天后到期</translation>
+    </message>
+</context>
+<context>
+    <name>LotsPage</name>
+    <message>
+        <location filename="../../app/views/lots_page.py" line="+76"/>
+        <source>Lots</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+250"/>
+        <location line="+37"/>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <location line="-276"/>
+        <location line="+224"/>
+        <source>All products</source>
+        <translation>全部产品</translation>
+    </message>
+    <message>
+        <location line="-223"/>
+        <source>Show the lots of one product</source>
+        <translation>只显示某一产品的批次</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Show lots in these statuses</source>
+        <translation>显示处于以下状态的批次</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+182"/>
+        <source>Any status</source>
+        <translation>任意状态</translation>
+    </message>
+    <message>
+        <location line="-179"/>
+        <source>Any expiry date</source>
+        <translation>任意失效日期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Expires within %1 days</source>
+        <translation>%1 天内到期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Lot no., DI or product name  (Ctrl+F)</source>
+        <translation>批号、产品标识或产品名称  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+45"/>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <location line="+130"/>
+        <source>%1 statuses</source>
+        <translation>%1 种状态</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>1 lot</source>
+        <translation>1 个批次</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 lots</source>
+        <translation>%1 个批次</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>No lots yet — import lots (medtrace import lots FILE) or run `medtrace demo seed`.</source>
+        <translation>尚无批次——请导入批次（medtrace import lots 文件）或运行 `medtrace demo seed`。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No lots match these filters — clear filters to see all.</source>
+        <translation>没有符合筛选条件的批次——清除筛选可查看全部。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The lots could not be read. Details are in the log.</source>
+        <translation>无法读取批次。详细信息见日志。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../app/views/main_window.py" line="-44"/>
+        <source>Dashboard</source>
+        <translation>概览</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lots</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Release queue</source>
+        <translation>放行队列</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scan</source>
+        <translation>扫码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trace</source>
+        <translation>追溯</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expiry</source>
+        <translation>效期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recalls</source>
+        <translation>召回</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reports</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Audit trail</source>
+        <translation>审计追踪</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Admin</source>
+        <translation>系统管理</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>MedTrace QA Workstation</source>
+        <translation>MedTrace 质量保证工作站</translation>
+    </message>
+    <message>
+        <location line="+90"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;About MedTrace</source>
+        <translation>关于 MedTrace(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>&lt;h3&gt;MedTrace QA Workstation&lt;/h3&gt;&lt;p&gt;Version %1&lt;/p&gt;&lt;p&gt;Lot release, recalls, traceability and regulatory records for medical-device manufacturers.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;MedTrace 质量保证工作站&lt;/h3&gt;&lt;p&gt;版本 %1&lt;/p&gt;&lt;p&gt;面向医疗器械生产企业的批次放行、召回、追溯和法规记录。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>About MedTrace</source>
+        <translation>关于 MedTrace</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Database: this computer (embedded)</source>
+        <translation>数据库：本机（内置）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Database: %1</source>
+        <translation>数据库：%1</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Updated %1</source>
+        <translation>更新于 %1</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordChoice</name>
+    <message>
+        <location filename="../../app/views/activation.py" line="-147"/>
+        <source>Show the password</source>
+        <translation>显示密码</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>At least %1 characters. A short phrase of several words works well; there are no other rules, and you will not be asked to change it on a schedule.</source>
+        <translation>至少 %1 个字符。由几个词组成的短语就很好；没有其他规则，也不会要求您定期更改。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Repeat it</source>
+        <translation>再次输入</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Good. Now type it again below.</source>
+        <translation>很好。请在下方再输入一次。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The two entries are not the same.</source>
+        <translation>两次输入不一致。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>✓ This password can be used.</source>
+        <translation>✓ 此密码可以使用。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Use at least %1 characters (a short phrase works well).</source>
+        <translation>请至少使用 %1 个字符（短语就很好）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Use at most %1 characters.</source>
+        <translation>最多使用 %1 个字符。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The password contains a control character.</source>
+        <translation>密码中含有控制字符。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The password repeats the same characters; choose something less predictable.</source>
+        <translation>密码重复了相同的字符；请选择不易猜到的密码。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This password is too common; choose one that others are unlikely to use.</source>
+        <translation>此密码过于常见；请选择别人不太可能使用的密码。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keyboard or alphabet sequences are too easy to guess.</source>
+        <translation>键盘或字母顺序排列太容易被猜到。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The password must not contain your user name or your name.</source>
+        <translation>密码中不得包含您的用户名或姓名。</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordPage</name>
+    <message>
+        <location filename="../../app/views/first_run_wizard.py" line="-140"/>
+        <source>Your password</source>
+        <translation>您的密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only you will know it; MedTrace keeps nothing from which it could be read.</source>
+        <translation>只有您本人知道；MedTrace 不保存任何可还原密码的信息。</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <location filename="../../app/views/reason_dialog.py" line="+48"/>
+        <source>Reason for change</source>
+        <translation>变更原因</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Why is %1 changed?</source>
+        <translation>为什么更改 %1？</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The old and new values, your name, the server time and the reason you give are kept in the audit trail. The reason cannot be changed later.</source>
+        <translation>原值和新值、您的姓名、服务器时间以及您填写的原因都将保存在审计追踪中。原因事后不能修改。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Old value</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Common reasons…</source>
+        <translation>常用原因…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Start from a common reason, then add the details</source>
+        <translation>从常用原因开始，再补充具体情况</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>State why the record is changed, e.g. which document shows the correct value.</source>
+        <translation>说明更改记录的原因，例如哪份文件记载了正确的值。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Save change</source>
+        <translation>保存更改</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Reason for change:</source>
+        <translation>变更原因：</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>At least %1 characters.</source>
+        <translation>至少 %1 个字符。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>At most %1 characters.</source>
+        <translation>最多 %1 个字符。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The reason will be kept with the change.</source>
+        <translation>该原因将与更改一同保存。</translation>
+    </message>
+</context>
+<context>
+    <name>RecordEditDialog</name>
+    <message>
+        <location filename="../../app/views/record_edit_dialogs.py" line="-243"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Reload</source>
+        <translation>重新加载</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>You will be asked for the reason for change</source>
+        <translation>系统将要求您填写变更原因</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Last changed by %1 at %2.</source>
+        <translation>最近由 %1 于 %2 修改。</translation>
+    </message>
+    <message>
+        <location line="+76"/>
+        <source>Changed by %1 at %2 after you opened it — nothing was saved. Reload to see the current values, then make your change again.</source>
+        <translation>在您打开后，%1 已于 %2 修改了该记录——未保存任何内容。请重新加载查看当前值，然后再次修改。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>another user</source>
+        <translation>其他用户</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The record could not be read or saved. Details are in the log.</source>
+        <translation>无法读取或保存该记录。详细信息见日志。</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryCodesPage</name>
+    <message>
+        <location filename="../../app/views/first_run_wizard.py" line="+110"/>
+        <source>Your recovery codes</source>
+        <translation>您的恢复码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Shown only this once. Store them before you finish.</source>
+        <translation>只显示这一次。请在完成前妥善保存。</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryCodesPanel</name>
+    <message>
+        <location filename="../../app/views/activation.py" line="+82"/>
+        <source>If you lose your phone, each of these codes signs you in once instead of the authenticator code. They are shown only now: print them, or save them where only you can reach them. Using one alerts the administrators.</source>
+        <translation>如果手机丢失，每个恢复码可代替身份验证器验证码登录一次。恢复码只在此刻显示：请打印，或保存在只有您能访问的地方。使用恢复码时会通知管理员。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save as text file…</source>
+        <translation>另存为文本文件…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>I have stored these codes in a safe place</source>
+        <translation>我已将这些恢复码保存在安全的地方</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>MedTrace recovery codes for %1</source>
+        <translation>%1 的 MedTrace 恢复码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Each code works once, instead of the authenticator code. Keep them private.</source>
+        <translation>每个恢复码只能代替身份验证器验证码使用一次。请妥善保密。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Created %1</source>
+        <translation>创建于 %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Copied.</source>
+        <translation>已复制。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Save recovery codes</source>
+        <translation>保存恢复码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Text files (*.txt)</source>
+        <translation>文本文件 (*.txt)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Could not save: %1</source>
+        <translation>无法保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>RolesDialog</name>
+    <message>
+        <location filename="../../app/views/admin_page.py" line="-28"/>
+        <source>Change roles of %1</source>
+        <translation>更改 %1 的角色</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Save roles</source>
+        <translation>保存角色</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Roles</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose at least one role.</source>
+        <translation>请至少选择一个角色。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../app/views/settings_dialog.py" line="+28"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A new language is used from the next start of MedTrace.</source>
+        <translation>新的语言将在下次启动 MedTrace 时生效。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>After this many minutes without use the workstation will lock and ask for password and one-time code again. The lock arrives with signing in (identity and access).</source>
+        <translation>无操作达到该分钟数后，工作站将锁定，并重新要求输入密码和一次性验证码。锁定功能将随登录（身份与权限）功能上线。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Lock after idle</source>
+        <translation>空闲锁定时间</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The settings could not be saved: %1</source>
+        <translation>无法保存设置：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SignInForm</name>
+    <message>
+        <location filename="../../app/views/login_dialog.py" line="-159"/>
+        <source>6 digits, or a recovery code</source>
+        <translation>6 位数字，或一个恢复码</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>I have an activation code (first sign-in, or after a reset)</source>
+        <translation>我有激活码（首次登录或重置后）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+100"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location line="-99"/>
+        <source>Authenticator code</source>
+        <translation>身份验证器验证码</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Enter your user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter your activation code.</source>
+        <translation>请输入激活码。</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Enter your password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter the 6-digit code your authenticator app shows now, or one of your recovery codes.</source>
+        <translation>请输入身份验证器应用当前显示的 6 位验证码，或一个恢复码。</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>This account is locked after too many failed attempts or by an administrator. An administrator has been alerted; ask one to unlock your account or reset it.</source>
+        <translation>此账户因失败次数过多或被管理员锁定。已通知管理员；请联系管理员解锁或重置您的账户。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This authenticator code has already been used. Wait for the next code and enter it.</source>
+        <translation>此身份验证器验证码已被使用。请等待下一个验证码后输入。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The user name, password or authenticator code is not correct.</source>
+        <translation>用户名、密码或身份验证器验证码不正确。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The database cannot be reached. Check the network or the server, then try again.</source>
+        <translation>无法连接数据库。请检查网络或服务器，然后重试。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Signing in failed because of an unexpected problem (%1). The details are in the log.</source>
+        <translation>登录因意外问题（%1）失败。详细信息见日志。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Activation code</source>
+        <translation>激活码</translation>
+    </message>
+</context>
+<context>
+    <name>StartupErrorDialog</name>
+    <message>
+        <location filename="../../app/views/startup.py" line="+141"/>
+        <source>MedTrace is already open on this computer with the same data folder.</source>
+        <translation>本机已有一个 MedTrace 窗口在使用同一数据文件夹。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Switch to the open window, or close it first. (Data folder: %1)</source>
+        <translation>请切换到已打开的窗口，或先将其关闭。（数据文件夹：%1）</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>MedTrace could not start because of an unexpected problem (%1).</source>
+        <translation>MedTrace 因意外问题（%1）无法启动。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The details were written to the log in %1. Please send it to your IT support.</source>
+        <translation>详细信息已写入日志，位于 %1。请将日志发送给 IT 支持人员。</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>This database is at schema version %1; this program needs %2.</source>
+        <translation>数据库结构版本为 %1，本程序需要版本 %2。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>An administrator should run: %1  (then start MedTrace again)</source>
+        <translation>请管理员运行：%1（然后重新启动 MedTrace）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Profile “%1” connects to the shared server %2. Signing in to a shared server arrives with identity and access, the next release of MedTrace.</source>
+        <translation>连接配置“%1”指向共享服务器 %2。登录共享服务器的功能将随“身份与权限”功能在 MedTrace 的下一个版本中提供。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Until then use this computer&apos;s own database: start MedTrace with --profile embedded, or set profile = embedded in the [ui] section of settings.ini.</source>
+        <translation>在此之前请使用本机数据库：以 --profile embedded 启动 MedTrace，或在 settings.ini 的 [ui] 节中设置 profile = embedded。</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>MedTrace is already open</source>
+        <translation>MedTrace 已在运行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A settings file needs fixing</source>
+        <translation>设置文件需要修正</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The database cannot be reached</source>
+        <translation>无法连接数据库</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The database needs an upgrade</source>
+        <translation>数据库需要升级</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Shared servers are not available yet</source>
+        <translation>暂不支持共享服务器</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>MedTrace could not start</source>
+        <translation>MedTrace 无法启动</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>MedTrace cannot start</source>
+        <translation>MedTrace 无法启动</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Next step: %1</source>
+        <translation>下一步：%1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Copy details</source>
+        <translation>复制详细信息</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>StartupWindow</name>
+    <message>
+        <location line="-101"/>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Creating this computer&apos;s database (first start, about 10 seconds)…</source>
+        <translation>正在创建本机数据库（首次启动，约需 10 秒）…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Starting the database…</source>
+        <translation>正在启动数据库…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Setting up the database for first use…</source>
+        <translation>正在初始化数据库（首次使用）…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Checking the database version…</source>
+        <translation>正在检查数据库版本…</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>MedTrace QA Workstation</source>
+        <translation>MedTrace 质量保证工作站</translation>
+    </message>
+</context>
+<context>
+    <name>TracePage</name>
+    <message>
+        <location filename="../../app/views/trace_page.py" line="+137"/>
+        <source>Trace</source>
+        <translation>追溯</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Lot number, or scan the UDI</source>
+        <translation>批号，或扫描 UDI</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Product DI (optional)</source>
+        <translation>产品标识（可选）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Serial (optional)</source>
+        <translation>序列号（可选）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Forward</source>
+        <translation>正向追溯</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Where did it go: every lot made with it and every consignee</source>
+        <translation>去向：用它生产的每个批次和每个收货单位</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Backward</source>
+        <translation>反向追溯</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What is in it: its component lots and their suppliers</source>
+        <translation>来源：其组件批次及供应商</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Run</source>
+        <translation>开始追溯</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Write every consignee line to an Excel or CSV file</source>
+        <translation>将每一条收货单位记录写入 Excel 或 CSV 文件</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Lot / consignee</source>
+        <translation>批次/收货单位</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+12"/>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Party</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tier</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+6"/>
+        <source>DI</source>
+        <translation>产品标识</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <location line="+6"/>
+        <source>Lot</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Shipped</source>
+        <translation>已发货</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Returned</source>
+        <translation>已退回</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>On hand</source>
+        <translation>现有库存</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Serial</source>
+        <translation>序列号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From → to</source>
+        <translation>发出方 → 接收方</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Document</source>
+        <translation>单据</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+172"/>
+        <source>Consignees</source>
+        <translation>收货单位</translation>
+    </message>
+    <message>
+        <location line="-171"/>
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Enter a lot number (or scan the label&apos;s UDI) and press Run.
+
+Forward finds every lot made with it and every consignee at every tier, with the quantities shipped, returned and still on hand: the scope of a recall. Backward finds the component lots it was made from and the suppliers they came from.
+
+When the same lot number exists for several products, add the product DI; for one unit of a serialised lot, add its serial.</source>
+        <translation>输入批号（或扫描标签上的 UDI），然后点击“开始追溯”。
+
+正向追溯找出用它生产的每个批次以及每一级收货单位，并列出已发货、已退回和现有库存数量：即召回范围。反向追溯找出其所用的组件批次及其供应商。
+
+如果多个产品有相同批号，请补充产品标识；如需追溯序列化批次中的某一单元，请补充其序列号。</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Enter a lot number, or scan the UDI on the label.</source>
+        <translation>请输入批号，或扫描标签上的 UDI。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Tracing lot %1…</source>
+        <translation>正在追溯批次 %1…</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Trace cancelled.</source>
+        <translation>追溯已取消。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>No trace run yet.</source>
+        <translation>尚未进行追溯。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The trace failed unexpectedly; the details are in the log.</source>
+        <translation>追溯意外失败；详细信息见日志。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No result.</source>
+        <translation>无结果。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Consignees (%1)</source>
+        <translation>收货单位（%1）</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Forward from %1: %2 lots, %3 consignees (%4 lines); %5 units shipped by us, %6 returned to us, %7 on hand at consignees.</source>
+        <translation>从 %1 正向追溯：%2 个批次，%3 个收货单位（%4 条记录）；我方发出 %5 件，退回我方 %6 件，收货单位现有 %7 件。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No unit of these lots has left our sites.</source>
+        <translation>这些批次没有任何产品离开我方场地。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Backward from %1: %2 component lots, %3 supplier receipts.</source>
+        <translation>从 %1 反向追溯：%2 个组件批次，%3 条供应商收货记录。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Lists show the first %1 rows; Export writes every consignee.</source>
+        <translation>列表仅显示前 %1 行；导出将写入全部收货单位。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>our site</source>
+        <translation>我方场地</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>supplier</source>
+        <translation>供应商</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>distributor</source>
+        <translation>经营企业</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>hospital</source>
+        <translation>使用单位</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>produce</source>
+        <translation>生产入库</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>receive</source>
+        <translation>收货</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>ship</source>
+        <translation>发货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>return</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>install</source>
+        <translation>安装使用</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>scrap</source>
+        <translation>报废</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>adjust</source>
+        <translation>库存调整</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>start</source>
+        <translation>起点</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>component</source>
+        <translation>组件</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>finished</source>
+        <translation>成品</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Tier %1</source>
+        <translation>第 %1 级</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 · shipped %2 · returned %3 · on hand %4</source>
+        <translation>%1 · 已发货 %2 · 已退回 %3 · 现有 %4</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Supplier %1  %2</source>
+        <translation>供应商 %1  %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>received from %1</source>
+        <translation>收自 %1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Export consignees</source>
+        <translation>导出收货单位</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV，UTF-8 (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <location filename="../../app/views/first_run_wizard.py" line="-234"/>
+        <source>Welcome to MedTrace</source>
+        <translation>欢迎使用 MedTrace</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Setting up this workstation takes four short steps.</source>
+        <translation>设置本工作站只需四个简单步骤。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>MedTrace keeps the quality records of medical devices: lot release with electronic signatures, traceability and recalls, expiry management and the audit trail inspectors ask for.
+
+This computer has a new, empty MedTrace database. The first account you create now is the administrator&apos;s. The administrator adds the other people, gives them their roles and can lock or reset accounts; on its own this role signs no quality record (segregation of duties).
+
+You will need a phone with an authenticator app: every sign-in and every signature asks for your password and a code from that app.</source>
+        <translation>MedTrace 用于保存医疗器械的质量记录：带电子签名的批次放行、追溯与召回、效期管理，以及检查员要求的审计追踪。
+
+本机有一个新建的空 MedTrace 数据库。现在创建的第一个账户是管理员账户。管理员负责添加其他人员、分配角色，并可锁定或重置账户；该角色本身不签署任何质量记录（职责分离）。
+
+您需要一部装有身份验证器应用的手机：每次登录和每次签名都需要输入密码和该应用中的验证码。</translation>
+    </message>
+</context>
+</TS>

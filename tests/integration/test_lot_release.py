@@ -1,0 +1,275 @@
+"""Two-person electronic release, enforced by PostgreSQL; signatures that cannot be forged or moved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+import psycopg
+import pytest
+
+from app.db.engine import Database
+from app.db.uow import UnitOfWork
+from app.errors import InvalidCredentials, InvalidInput
+from app.services.lot_release import lot_checklist, lot_signatures, sign_lots
+from tests.conftest import Person
+from tests.factories import gtin14
+
+_lots = iter(range(1, 10_000))
+
+
+def make_release_ready_lot(owner: psycopg.Connection, *, qc_passed: bool = True, open_deviation: bool = False) -> int:
+    """A lot created by someone else (the owner), with QC and deviations, still in quarantine."""
+    n = next(_lots)
+    product = owner.execute(
+        "INSERT INTO product (agency, di, name, name_en, risk_class, shelf_life_days) "
+        "VALUES ('GS1', %s, '一次性使用输液器', 'Infusion set', 'II', 1095) RETURNING id",
+        (gtin14(f"0697{n:09d}"),),
+    ).fetchone()[0]
+    lot_id = owner.execute(
+        "INSERT INTO lot (product_id, lot_no, production_date, expiry_date, quantity) "
+        "VALUES (%s, %s, '2026-10-01', '2029-09-30', 500) RETURNING id", (product, f"R{n:05d}")
+    ).fetchone()[0]
+    owner.execute("INSERT INTO qc_result (lot_id, test_name, specification, result, passed, tested_on) "
+                  "VALUES (%s, '无菌 Sterility', '无菌', '无菌', true, '2026-10-05'), "
+                  "(%s, '外观 Appearance', '无破损', %s, %s, '2026-10-05')",
+                  (lot_id, lot_id, "无破损" if qc_passed else "破损", qc_passed))
+    if open_deviation:
+        owner.execute("INSERT INTO deviation (lot_id, number, title, opened_on) VALUES (%s, %s, '灭菌温度偏差', "
+                      "'2026-10-03')", (lot_id, f"DEV-{n}"))
+    return lot_id
+
+
+def prepare_checklist(person: Person, lot_id: int) -> None:
+    """What the reviewer does before signing: scan the label, review the audit trail."""
+    with person.verified_connection() as conn:
+        lot_no = conn.execute("SELECT lot_no FROM lot WHERE id = %s", (lot_id,)).fetchone()[0]
+        conn.execute("SELECT mt_record_label_verification(%s, %s, true, '{}')", (lot_id, f"]C1...10{lot_no}"))
+        conn.execute("SELECT mt_mark_audit_reviewed(%s)", (lot_id,))
+
+
+def status_of(owner: psycopg.Connection, lot_id: int) -> str:
+    return owner.execute("SELECT status FROM lot WHERE id = %s", (lot_id,)).fetchone()[0]
+
+
+def sign(database: Database, person: Person, lot_ids: list[int], meaning: str, reason: str | None = None):
+    return sign_lots(database.connect_args, login=person.login, password=person.password, code=person.next_code(),
+                     lot_ids=lot_ids, meaning=meaning, reason=reason)
+
+
+@pytest.fixture
+def reviewer(make_person) -> Person:
+    return make_person("qa_reviewer")
+
+
+@pytest.fixture
+def approver(make_person) -> Person:
+    return make_person("qa_approver")
+
+
+def test_a_reviewer_then_an_approver_release_a_lot_with_both_manifestations(
+    database: Database, owner_conn, reviewer: Person, approver: Person
+) -> None:
+    lot_id = make_release_ready_lot(owner_conn)
+    prepare_checklist(reviewer, lot_id)
+    assert sign(database, reviewer, [lot_id], "reviewed").all_signed
+    assert status_of(owner_conn, lot_id) == "under_review"
+    assert sign(database, approver, [lot_id], "approved").all_signed
+    assert status_of(owner_conn, lot_id) == "released"
+    with UnitOfWork.for_engine(database.engine) as uow:
+        signatures = lot_signatures(uow, lot_id=lot_id)
+    assert [(s.meaning, s.signer, s.status) for s in signatures] == [
+        ("reviewed", reviewer.login, "valid"), ("approved", approver.login, "valid")]
+    assert all(s.printed_name.startswith("测试用户") and s.signed_at.tzinfo for s in signatures)
+
+
+def test_the_same_person_cannot_review_and_approve(database: Database, owner_conn, make_person) -> None:
+    both = make_person("qa_reviewer", "qa_approver")
+    lot_id = make_release_ready_lot(owner_conn)
+    prepare_checklist(both, lot_id)
+    assert sign(database, both, [lot_id], "reviewed").all_signed
+    result = sign(database, both, [lot_id], "approved")
+    assert not result.all_signed
+    assert "cannot be approved by the person who reviewed it" in result.outcomes[0].error
+    assert status_of(owner_conn, lot_id) == "under_review"
+
+
+def test_the_creator_of_a_lot_cannot_sign_its_release(database: Database, make_person) -> None:
+    person = make_person("qa_reviewer", "warehouse")
+    with person.verified_connection() as conn:
+        product = conn.execute("SELECT id FROM product LIMIT 1").fetchone()
+        if product is None:
+            pytest.fail("a product is needed")
+        lot_id = conn.execute("INSERT INTO lot (product_id, lot_no, production_date, expiry_date, quantity) "
+                              "VALUES (%s, 'OWN-1', '2026-10-01', '2027-10-01', 5) RETURNING id",
+                              (product[0],)).fetchone()[0]
+    result = sign(database, person, [lot_id], "reviewed")
+    assert "cannot be signed for release by the person who created it" in result.outcomes[0].error
+
+
+def test_an_incomplete_checklist_is_refused_with_each_unmet_item(database: Database, owner_conn, reviewer) -> None:
+    lot_id = make_release_ready_lot(owner_conn, qc_passed=False, open_deviation=True)
+    with UnitOfWork.for_engine(database.engine) as uow:
+        items = {i.item: i for i in lot_checklist(uow, lot_id=lot_id)}
+    assert not items["qc_results"].ok and "out of specification" in items["qc_results"].detail
+    assert not items["deviations"].ok and "DEV-" in items["deviations"].detail
+    assert not items["label_verified"].ok and not items["audit_trail_reviewed"].ok
+    result = sign(database, reviewer, [lot_id], "reviewed")
+    assert "checklist of lot" in result.outcomes[0].error and "out of specification" in result.outcomes[0].error
+
+
+def test_a_change_after_the_review_reopens_the_audit_review(database: Database, owner_conn, reviewer) -> None:
+    lot_id = make_release_ready_lot(owner_conn)
+    prepare_checklist(reviewer, lot_id)
+    owner_conn.execute("BEGIN")
+    owner_conn.execute("SELECT set_config('medtrace.reason', 'late QC entry', true)")
+    owner_conn.execute("INSERT INTO qc_result (lot_id, test_name, specification, result, passed, tested_on) "
+                       "VALUES (%s, '密封性 Seal', '无泄漏', '无泄漏', true, '2026-10-06')", (lot_id,))
+    owner_conn.execute("COMMIT")
+    with UnitOfWork.for_engine(database.engine) as uow:
+        items = {i.item: i for i in lot_checklist(uow, lot_id=lot_id)}
+    assert not items["audit_trail_reviewed"].ok
+    assert "changed after its audit trail was reviewed" in items["audit_trail_reviewed"].detail
+
+
+def test_nobody_can_release_around_the_signatures(database: Database, owner_conn, reviewer, make_person) -> None:
+    lot_id = make_release_ready_lot(owner_conn)
+    warehouse = make_person("warehouse")
+    with warehouse.verified_connection() as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("UPDATE lot SET status = 'released' WHERE id = %s", (lot_id,))
+    with reviewer.verified_connection() as conn:
+        with pytest.raises(psycopg.Error, match="not made with your current signing key"):
+            conn.execute("SELECT mt_sign_lot(%s, 'reviewed', %s, %s, -1, NULL)", (lot_id, b"\0" * 32, b"\0" * 64))
+        key_id = conn.execute("SELECT key_id FROM mt_my_signing_key()").fetchone()[0]
+        with pytest.raises(psycopg.Error, match="changed while you were signing"):
+            conn.execute("SELECT mt_sign_lot(%s, 'reviewed', %s, %s, %s, NULL)",
+                         (lot_id, b"\0" * 32, b"\0" * 64, key_id))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO lot_signature (lot_id, cycle, meaning, printed_name, signer_roles, "
+                         "content_digest, signing_key_id, signature) SELECT %s, 1, 'approved', 'x', "
+                         "ARRAY['qa_approver'], mt_lot_digest(%s), 1, repeat('a', 64)::bytea", (lot_id, lot_id))
+    # Even the database superuser, with triggers on, cannot set the status by hand.
+    owner_conn.execute("BEGIN")
+    owner_conn.execute("SELECT set_config('medtrace.reason', 'urgent shipment', true)")
+    with pytest.raises(psycopg.Error, match="cannot become released without an electronic signature"):
+        owner_conn.execute("UPDATE lot SET status = 'released' WHERE id = %s", (lot_id,))
+    owner_conn.execute("ROLLBACK")
+    owner_conn.execute("BEGIN")
+    owner_conn.execute("SELECT set_config('medtrace.transition', 'signed', true)")
+    owner_conn.execute("SELECT set_config('medtrace.reason', 'urgent shipment', true)")
+    with pytest.raises(psycopg.Error, match="needs a valid review and a valid approval"):
+        owner_conn.execute("UPDATE lot SET status = 'released' WHERE id = %s", (lot_id,))
+    owner_conn.execute("ROLLBACK")
+
+
+def test_editing_a_signed_field_as_superuser_shows_changed_after_signing(
+    database: Database, owner_conn, reviewer, approver
+) -> None:
+    lot_id = make_release_ready_lot(owner_conn)
+    prepare_checklist(reviewer, lot_id)
+    sign(database, reviewer, [lot_id], "reviewed")
+    sign(database, approver, [lot_id], "approved")
+    owner_conn.execute("BEGIN")
+    owner_conn.execute("SELECT set_config('medtrace.reason', 'typo', true)")
+    owner_conn.execute("UPDATE lot SET expiry_date = expiry_date + 365 WHERE id = %s", (lot_id,))
+    owner_conn.execute("COMMIT")
+    with UnitOfWork.for_engine(database.engine) as uow:
+        assert {s.status for s in lot_signatures(uow, lot_id=lot_id)} == {"changed_after_signing"}
+    owner_conn.execute("UPDATE lot_signature SET signature = signature WHERE false")  # triggers forbid real edits
+    with pytest.raises(psycopg.Error, match="cannot be changed or removed"):
+        owner_conn.execute("UPDATE lot_signature SET printed_name = 'Someone else' WHERE lot_id = %s", (lot_id,))
+
+
+def test_a_forged_signature_row_does_not_verify(database: Database, owner_conn, reviewer, approver) -> None:
+    lot_id = make_release_ready_lot(owner_conn)
+    prepare_checklist(reviewer, lot_id)
+    sign(database, reviewer, [lot_id], "reviewed")
+    owner_conn.execute("BEGIN")
+    owner_conn.execute("SET LOCAL session_replication_role = replica")  # a DBA bypassing every trigger
+    owner_conn.execute("UPDATE lot_signature SET signer = %s WHERE lot_id = %s", (approver.login, lot_id))
+    owner_conn.execute("COMMIT")
+    with UnitOfWork.for_engine(database.engine) as uow:
+        assert [s.status for s in lot_signatures(uow, lot_id=lot_id)] == ["invalid"]
+
+
+def test_a_wrong_or_reused_code_is_refused_with_a_clear_message(database: Database, owner_conn, reviewer) -> None:
+    lot_id = make_release_ready_lot(owner_conn)
+    prepare_checklist(reviewer, lot_id)
+    with pytest.raises(InvalidCredentials, match="not correct"):
+        sign_lots(database.connect_args, login=reviewer.login, password=reviewer.password, code="000000",
+                  lot_ids=[lot_id], meaning="reviewed")
+    used = reviewer.next_code()
+    with reviewer.connect() as conn:
+        conn.execute("SELECT * FROM mt_verify_totp(%s, 15)", (used,))
+    with pytest.raises(InvalidCredentials, match="already been used"):
+        sign_lots(database.connect_args, login=reviewer.login, password=reviewer.password, code=used,
+                  lot_ids=[lot_id], meaning="reviewed")
+    assert status_of(owner_conn, lot_id) == "quarantine"
+
+
+def test_one_ceremony_signs_several_lots_each_with_its_own_checks(database, owner_conn, reviewer) -> None:
+    ready = [make_release_ready_lot(owner_conn) for _ in range(3)]
+    not_ready = make_release_ready_lot(owner_conn, qc_passed=False)
+    for lot_id in ready:
+        prepare_checklist(reviewer, lot_id)
+    result = sign(database, reviewer, [*ready, not_ready], "reviewed")
+    assert [o.signed for o in result.outcomes] == [True, True, True, False]
+    ids = owner_conn.execute("SELECT lot_id FROM lot_signature WHERE lot_id = ANY(%s) ORDER BY lot_id",
+                             ([*ready, not_ready],)).fetchall()
+    assert [i for (i,) in ids] == sorted(ready)
+
+
+def test_killing_the_connection_mid_signing_leaves_nothing_half_done(database, owner_conn, reviewer) -> None:
+    lot_id = make_release_ready_lot(owner_conn)
+    prepare_checklist(reviewer, lot_id)
+    blocker = database.raw_connection()
+    blocker.execute("BEGIN")
+    blocker.execute("SELECT 1 FROM lot WHERE id = %s FOR UPDATE", (lot_id,))  # the signer will wait here
+    results = []
+    worker = threading.Thread(target=lambda: results.append(sign(database, reviewer, [lot_id], "reviewed")))
+    worker.start()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        waiting = owner_conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE usename = %s AND wait_event_type = 'Lock'", (reviewer.login,)
+        ).fetchall()
+        if waiting:
+            break
+        time.sleep(0.05)
+    assert waiting, "the signing ceremony never reached the lot lock"
+    owner_conn.execute("SELECT pg_terminate_backend(%s)", (waiting[0][0],))
+    worker.join(10)
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    outcome = results[0].outcomes[0]
+    assert not outcome.signed and "connection was lost" in outcome.error
+    assert owner_conn.execute("SELECT count(*) FROM lot_signature WHERE lot_id = %s", (lot_id,)).fetchone() == (0,)
+    assert status_of(owner_conn, lot_id) == "quarantine"
+    assert sign(database, reviewer, [lot_id], "reviewed").all_signed  # and the user can retry
+
+
+def test_hold_and_release_again_needs_a_new_two_person_cycle(
+    database, owner_conn, reviewer, approver, make_person
+) -> None:
+    lot_id = make_release_ready_lot(owner_conn)
+    prepare_checklist(reviewer, lot_id)
+    sign(database, reviewer, [lot_id], "reviewed")
+    sign(database, approver, [lot_id], "approved")
+    second_approver = make_person("qa_approver")
+    with pytest.raises(InvalidInput, match="reason"):
+        sign_lots(database.connect_args, login=second_approver.login, password=second_approver.password,
+                  code="000000", lot_ids=[lot_id], meaning="on_hold")
+    assert sign(database, second_approver, [lot_id], "on_hold",
+                reason="客户投诉调查 complaint under investigation").all_signed
+    assert status_of(owner_conn, lot_id) == "on_hold"
+    assert sign(database, second_approver, [lot_id], "hold_lifted", reason="investigation closed").all_signed
+    assert status_of(owner_conn, lot_id) == "quarantine"
+    assert owner_conn.execute("SELECT release_cycle FROM lot WHERE id = %s", (lot_id,)).fetchone() == (2,)
+
+
+def test_expiry_dates_in_the_canonical_content_are_iso(database, owner_conn) -> None:
+    lot_id = make_release_ready_lot(owner_conn)
+    canonical = owner_conn.execute("SELECT mt_lot_canonical(%s)", (lot_id,)).fetchone()[0]
+    assert '"expiry_date": "2029-09-30"' in canonical
+    assert dt.date(2029, 9, 30).isoformat() in canonical
