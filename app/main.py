@@ -10,6 +10,7 @@ import logging
 import logging.handlers
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
@@ -19,6 +20,14 @@ from app.errors import ConfigurationError
 from app.views import i18n
 from app.views.startup import Started, StartupError, StartupErrorDialog, StartupWindow, run_start_up
 from app.views.style import apply_style
+
+if TYPE_CHECKING:
+    from app.db.engine import Database
+    from app.db.notify import ChangeListener
+    from app.services.identity import SignedIn
+    from app.views.idle_lock import IdleLock
+    from app.views.main_window import MainWindow
+    from app.views.operations import ChangeBroadcast, OperationRunner
 
 log = logging.getLogger("app")
 
@@ -69,36 +78,152 @@ def _run(paths: AppPaths, profile: str | None, language: str | None, began: floa
 def _run_main_window(
     app: QApplication, paths: AppPaths, started: Started, splash: StartupWindow, began: float
 ) -> int:
-    from app.db.notify import ChangeListener
-    from app.db.uow import UnitOfWork
-    from app.views.context import ViewContext
-    from app.views.main_window import MainWindow
     from app.views.operations import ChangeBroadcast, OperationRunner
 
-    database = started.database
     broadcast = ChangeBroadcast()
     runner = OperationRunner(broadcast)
-    listener = ChangeListener(database, broadcast.announce_from_any_thread)
-    ctx = ViewContext(
-        runner=runner,
-        broadcast=broadcast,
-        new_uow=lambda: UnitOfWork.for_engine(database.engine),
-        paths=paths,
-        settings=started.settings,
-    )
+    splash.close()
     try:
-        window = MainWindow(ctx)
-        window.show()
-        splash.close()
-        app.setQuitOnLastWindowClosed(True)
+        signed_in = _sign_in(started, runner)
+        if signed_in is None:
+            return EXIT_OK  # the person chose not to sign in
+        # From here on the workstation works as the person, under row-level security: the owner's
+        # (superuser) pool is closed; its server handle stays to stop the server at exit.
+        started.database.engine.dispose()
+        workstation = _Workstation(app, paths, started, runner, broadcast, *signed_in)
         log.info("main window shown %.2f s after run_gui() began", time.perf_counter() - began)
-        listener.start()
+        app.setQuitOnLastWindowClosed(True)
         code = app.exec()
+        workstation.close()
     finally:
-        listener.stop()
         runner.wait_for_all()
         started.close()  # closes the database (stopping the server we started), then releases the lock
     return EXIT_OK if code == 0 else EXIT_FAILED
+
+
+def _sign_in(started: Started, runner: OperationRunner) -> tuple[SignedIn, str] | None:
+    """First run: create the administrator; then sign in (activating the account when it is new).
+
+    Returns the session and the password — kept in memory only, for the person's own pool.
+    """
+    from app.services.people import first_administrator_needed
+    from app.views.activation import ActivationDialog
+    from app.views.first_run_wizard import FirstRunWizard
+    from app.views.login_dialog import LoginDialog
+
+    database = started.database
+    base = database.connect_args
+    login = ""
+    if started.profile.is_embedded:
+        with database.raw_connection() as owner:
+            needed = first_administrator_needed(owner)
+        if needed:
+            wizard = FirstRunWizard(database.raw_connection, base, runner)
+            if wizard.exec() != FirstRunWizard.DialogCode.Accepted:
+                return None
+            login = wizard.login
+    while True:
+        dialog = LoginDialog(base, runner, login=login, idle_minutes=started.settings.idle_lock_minutes)
+        if dialog.exec() != LoginDialog.DialogCode.Accepted:
+            return None
+        if dialog.pending is not None:
+            login = dialog.pending.account.login
+            ActivationDialog(dialog.pending, runner).exec()
+            continue
+        return dialog.result_session, dialog.result_password
+
+
+class _Workstation:
+    """The signed-in person's pool, listener, main window and idle lock; rebuilt when someone else unlocks."""
+
+    def __init__(self, app: QApplication, paths: AppPaths, started: Started, runner: OperationRunner,
+                 broadcast: ChangeBroadcast, session: SignedIn, password: str) -> None:
+        self._app = app
+        self._paths = paths
+        self._started = started
+        self._runner = runner
+        self._broadcast = broadcast
+        self._database: Database | None = None
+        self._listener: ChangeListener | None = None
+        self._idle_lock: IdleLock | None = None
+        self.window: MainWindow | None = None
+        self._open(session, password)
+
+    def _open(self, session: SignedIn, password: str) -> None:
+        from app.db.engine import Database
+        from app.db.notify import ChangeListener
+        from app.db.uow import UnitOfWork
+        from app.services.identity import person_args, person_engine
+        from app.views.context import ViewContext
+        from app.views.idle_lock import IdleLock
+        from app.views.main_window import MainWindow
+
+        base = self._started.database.connect_args
+        login = session.account.login
+        database = Database(person_engine(base, login, password, session), person_args(base, login, password),
+                            self._started.database.where)
+        self._database = database
+        ctx = ViewContext(
+            runner=self._runner,
+            broadcast=self._broadcast,
+            new_uow=lambda: UnitOfWork.for_engine(database.engine),  # follows the pool when it is replaced
+            paths=self._paths,
+            settings=self._started.settings,
+        )
+        self._listener = ChangeListener(database, self._broadcast.announce_from_any_thread)
+        self.window = MainWindow(ctx, account=session.account, base_args=base)
+        self.window.setWindowTitle(f"{self.window.windowTitle()} — {session.account.printed_name} ({login})")
+        self.window.show()
+        self._listener.start()
+        self._idle_lock = IdleLock(self.window, session, password, base, self._runner,
+                                   idle_seconds=self._started.settings.idle_lock_minutes * 60)
+        self._idle_lock.activity.connect(lambda: self._touch(session))
+        self._idle_lock.unlocked.connect(lambda new_session: self._replace_pool(new_session, password))
+        self._idle_lock.switched_user.connect(self._switch_user)
+        self._idle_lock.start()
+
+    def _touch(self, session: SignedIn) -> None:
+        """Activity keeps the database-side session alive (it expires with the idle lock)."""
+        from sqlalchemy import text
+
+        database = self._database
+
+        def work(_ctx: object) -> None:
+            assert database is not None
+            with database.engine.connect() as conn:
+                conn.execute(text("SELECT mt_touch_session(:t)"), {"t": session.token})
+                conn.commit()
+
+        self._runner.run(work, on_failed=lambda exc: log.warning("could not extend the session: %s", exc))
+
+    def _replace_pool(self, session: SignedIn, password: str) -> None:
+        """The same person unlocked: a new verified session, so a new pool (the old token admits nobody)."""
+        from app.services.identity import person_engine
+
+        assert self._database is not None and self._idle_lock is not None
+        old = self._database.engine
+        self._database.engine = person_engine(self._started.database.connect_args, session.account.login,
+                                              password, session)
+        old.dispose()
+        self._idle_lock.set_session(session, password)
+
+    def _switch_user(self, session: SignedIn, password: str) -> None:
+        """Another person unlocked: the first is signed out; the window is rebuilt for the second."""
+        self.close()
+        self._open(session, password)
+
+    def close(self) -> None:
+        if self._idle_lock is not None:
+            self._idle_lock.stop()
+        if self._listener is not None:
+            self._listener.stop()
+        if self.window is not None:
+            self._app.setQuitOnLastWindowClosed(False)
+            self.window.close()
+            self.window.deleteLater()
+            self._app.setQuitOnLastWindowClosed(True)
+        if self._database is not None:
+            self._database.engine.dispose()
 
 
 def _saved_language(paths: AppPaths) -> str:

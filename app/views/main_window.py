@@ -38,11 +38,17 @@ PAGE_KEYS = (
 )
 
 
-# Pages built by their own issues whose constructor takes only the ViewContext: (module, class).
-BUILT_PAGES = {
-    "lots": ("app.views.lots_page", "LotsPage"),
-    "trace": ("app.views.trace_page", "TracePage"),
-    "audit": ("app.views.audit_page", "AuditPage"),
+# Pages built by their own issues: (module, class, what the constructor takes after the ViewContext).
+# "account" is the signed-in person; "base_args" the server's connection parameters (signing ceremonies
+# open a fresh connection as the signer).
+BUILT_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "lots": ("app.views.lots_page", "LotsPage", ()),
+    "release": ("app.views.release_queue_page", "ReleaseQueuePage", ("account", "base_args")),
+    "scan": ("app.views.scan_page", "ScanPage", ("account",)),
+    "trace": ("app.views.trace_page", "TracePage", ()),
+    "reports": ("app.views.reports_page", "ReportsPage", ("account",)),
+    "audit": ("app.views.audit_page", "AuditPage", ()),
+    "admin": ("app.views.admin_page", "AdminPage", ("account",)),
 }
 
 
@@ -108,10 +114,15 @@ class MainWindow(QMainWindow):
         *,
         database_label: str | None = None,
         pages: Mapping[str, Callable[[], QWidget]] | None = None,
+        account: object | None = None,
+        base_args: Mapping[str, str] | None = None,
     ) -> None:
-        """`pages` lets the composition root supply pages needing more than `ctx` (e.g. the signed-in account)."""
+        """`account` (the signed-in person) and `base_args` go to the pages that need them; `pages`
+        replaces any page outright (tests)."""
         super().__init__()
         self._ctx = ctx
+        self._page_args = {"account": account, "base_args": dict(base_args or {})}
+        self.account = account
         self._extra_pages = dict(pages or {})
         self._settings = ctx.settings
         self._pages: dict[str, QWidget] = {}
@@ -184,13 +195,15 @@ class MainWindow(QMainWindow):
             key: (lambda w=work[key]: ComingPage(w)) for key in PAGE_KEYS if key in work
         }
         factories["dashboard"] = lambda: DashboardPage(self._ctx)
-        for key, (module, name) in BUILT_PAGES.items():
-            factories[key] = lambda k=key, m=module, n=name: self._built_page(k, m, n)
+        for key, (module, name, needs) in BUILT_PAGES.items():
+            if any(self._page_args[need] is None for need in needs):
+                continue  # e.g. no signed-in account (tests of the shell alone): the promise page stays
+            factories[key] = lambda k=key, m=module, n=name, a=needs: self._built_page(k, m, n, a)
         factories.update(self._extra_pages)
         return factories
 
-    def _built_page(self, key: str, module_name: str, class_name: str) -> QWidget:
-        """A page taking only `ctx`, imported when first opened (start-up stays fast); a promise until it exists."""
+    def _built_page(self, key: str, module_name: str, class_name: str, needs: tuple[str, ...] = ()) -> QWidget:
+        """A page imported when first opened (start-up stays fast); a promise until it exists."""
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -198,7 +211,7 @@ class MainWindow(QMainWindow):
                 raise  # the page exists but something it needs is missing: a real fault
             log.info("page %s is not part of this build yet", module_name)
             return ComingPage(coming_work()[key])
-        page: QWidget = getattr(module, class_name)(self._ctx)
+        page: QWidget = getattr(module, class_name)(self._ctx, *(self._page_args[n] for n in needs))
         return page
 
     def _on_rail_row_changed(self, row: int) -> None:
