@@ -1,5 +1,5 @@
 # One command surface: developers and CI call the same targets.
-#   make run       set everything up, then open the workstation on the embedded database
+#   make run       set everything up, then open the workstation on the embedded database (demo data)
 #   make test      set everything up, then run the suite (CI: .ci/run)
 #   make test-all  the suite including the slow tests
 #   make lint      ruff + import-linter (Qt only in app/views and app/main.py)
@@ -46,7 +46,10 @@ resources/translations/%.qm: resources/translations/%.ts $(STAMP)
 
 translations: $(QM)
 
+# First run: the embedded database, its schema, demonstration data and demo people (README).
 run: setup
+	$(BIN)/medtrace db upgrade
+	$(BIN)/medtrace demo seed --if-empty
 	$(BIN)/medtrace
 
 test: setup

@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     for parser_, default in ((top, None), (common, argparse.SUPPRESS)):
         parser_.add_argument("--home", default=default,
                              help="folder for configuration and the embedded database (MEDTRACE_HOME)")
-        parser_.add_argument("--profile", default=default, help="connection profile to use (default: the configured one)")
+        parser_.add_argument("--profile", default=default,
+                             help="connection profile to use (default: the configured one)")
         parser_.add_argument("--json", action="store_true", default=False if default is None else default,
                              help="print one JSON document")
 
@@ -65,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--scale", choices=["small", "large"], default="small")
     seed.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same data)")
     seed.add_argument("--if-empty", action="store_true", help="do nothing if the database already holds data")
+    code = demo.add_parser("code", parents=[common], help="the current authenticator code of a demo person")
+    code.add_argument("login", help="demo.admin, demo.reviewer, demo.approver or demo.warehouse")
+    label = demo.add_parser("label", parents=[common], help="the GS1 scan a correct label of a lot carries")
+    label.add_argument("lot")
 
     imp = sub.add_parser("import", help="import master data, lots, genealogy or movements")
     imp_sub = imp.add_subparsers(dest="action", required=True)
@@ -148,12 +153,32 @@ def cmd_db_status(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_demo_seed(args: argparse.Namespace) -> dict[str, Any]:
     from app.db.migrations import ensure_at_head
     from app.services.demo_data import seed_demo
+    from app.services.demo_people import create_demo_people
 
     with _admin_database(args) as database:
         ensure_at_head(database.engine)
         summary = seed_demo(database.engine, scale=args.scale, seed=args.seed, if_empty=args.if_empty,
                             progress=lambda phase: print(phase, file=sys.stderr, flush=True))
-    return {**summary.as_dict(), "text": summary.describe()}
+        people = create_demo_people(database)
+    text = summary.describe()
+    if people:
+        text += "\nDemo people (demonstration only): " + ", ".join(people)
+    return {**summary.as_dict(), "demo_people": people, "text": text}
+
+
+def cmd_demo_code(args: argparse.Namespace) -> dict[str, Any]:
+    from app.services.demo_people import demo_code
+
+    code = demo_code(args.login)
+    return {"login": args.login, "code": code, "text": code}
+
+
+def cmd_demo_label(args: argparse.Namespace) -> dict[str, Any]:
+    from app.services.demo_people import label_scan
+
+    with _admin_database(args) as database, database.raw_connection() as conn:
+        scan = label_scan(conn, args.lot)
+    return {"lot": args.lot, "scan": scan, "text": scan}
 
 
 def cmd_udi_parse(args: argparse.Namespace) -> dict[str, Any]:
@@ -240,6 +265,8 @@ COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace], dict[str, 
     ("db", "upgrade"): cmd_db_upgrade,
     ("db", "status"): cmd_db_status,
     ("demo", "seed"): cmd_demo_seed,
+    ("demo", "code"): cmd_demo_code,
+    ("demo", "label"): cmd_demo_label,
     ("udi", "parse"): cmd_udi_parse,
     ("audit", "verify"): cmd_audit_verify,
     ("audit", "seal"): cmd_audit_seal,
