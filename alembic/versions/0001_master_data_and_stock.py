@@ -256,7 +256,9 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Serialises stock changes per lot (the lock is taken before the balance is read, so two concurrent
--- shipments of the last units cannot both pass), then refuses a negative balance.
+-- shipments of the last units cannot both pass), then refuses a negative balance. The lock key is the
+-- lot id modulo 8192: a transaction touching 100 000 lots (an import) holds at most 8192 locks instead
+-- of exhausting the lock table; unrelated lots sharing a key only wait for each other briefly.
 CREATE FUNCTION assert_stock_not_negative(p_lot bigint, p_party bigint) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -267,7 +269,7 @@ BEGIN
   IF p_lot IS NULL OR p_party IS NULL THEN
     RETURN;
   END IF;
-  PERFORM pg_advisory_xact_lock(7001, (p_lot % 2147483647)::int);
+  PERFORM pg_advisory_xact_lock(7001, (p_lot % 8192)::int);
   SELECT stock_at(p_lot, p_party) INTO balance;
   IF balance < 0 THEN
     SELECT l.lot_no || ' (' || p.di || ')' INTO lot_label
