@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from app.db.engine import Database
 from app.services.demo_people import DEMO_PEOPLE, create_demo_people, demo_code, label_scan
@@ -15,7 +16,7 @@ def test_demo_people_are_created_once_and_sign_in_with_their_published_codes(dat
     assert create_demo_people(database) == []
     reviewer = next(p for p in DEMO_PEOPLE if p.login == "demo.reviewer")
     session = sign_in(database.connect_args, login=reviewer.login, password=reviewer.password,
-                      code=demo_code(reviewer.login))
+                      code=demo_code(reviewer.login, at=time.time() + 30))  # activation used this step's
     assert isinstance(session, SignedIn)
     assert session.account.groups == ("qa_reviewer",)
     assert session.account.printed_name == "王审核 Wang Reviewer"
