@@ -96,6 +96,12 @@ REVOKE ALL ON audit_entry, audit_chain, audit_head, audit_seal FROM PUBLIC;
 """
 
 FUNCTIONS = r"""
+-- A reason is text with at least one visible character (a tab or a newline is not a reason).
+CREATE FUNCTION mt_clean_reason(p_reason text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN p_reason ~ '[^[:space:]]' THEN btrim(p_reason, E' \t\r\n') END
+$$;
+
 -- The exact text each chain hash covers. Deterministic: UTC timestamps to the microsecond, JSONB in
 -- its canonical text form, fields separated by the unit separator.
 CREATE FUNCTION mt_audit_canonical(e audit_entry) RETURNS text
@@ -149,7 +155,7 @@ BEGIN
   END IF;
   INSERT INTO audit_entry (table_name, record_id, action, old_values, new_values, reason)
   VALUES (TG_TABLE_NAME, coalesce(new_values ->> 'id', old_values ->> 'id'), TG_OP, old_values, new_values,
-          nullif(btrim(current_setting('medtrace.reason', true)), ''));
+          mt_clean_reason(current_setting('medtrace.reason', true)));
   RETURN NULL;
 END $$;
 
@@ -166,17 +172,16 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = 'MTV01', MESSAGE = 'Unknown audit event kind.';
   END IF;
   INSERT INTO audit_entry (table_name, record_id, action, new_values, reason)
-  VALUES (p_kind, coalesce(p_record, '-'), 'EVENT', p_detail,
-          nullif(btrim(current_setting('medtrace.reason', true)), ''))
+  VALUES (p_kind, coalesce(p_record, '-'), 'EVENT', p_detail, mt_clean_reason(current_setting('medtrace.reason', true)))
   RETURNING id INTO new_id;
   RETURN new_id;
 END $$;
 
 -- 第二十七条 / Annex 11 §9: a change to a controlled record states its reason.
 CREATE FUNCTION mt_require_reason() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = public, pg_catalog, pg_temp AS $$
 BEGIN
-  IF nullif(btrim(current_setting('medtrace.reason', true)), '') IS NULL THEN
+  IF mt_clean_reason(current_setting('medtrace.reason', true)) IS NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'MTR01',
       MESSAGE = format('A reason for change is required to %s a %s record.', lower(TG_OP),
                        replace(TG_TABLE_NAME, '_', ' ')),
@@ -189,7 +194,10 @@ CREATE FUNCTION mt_audit_is_append_only() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   RAISE EXCEPTION USING ERRCODE = 'MTU01',
-    MESSAGE = format('The audit trail cannot be changed (%s on %s refused).', TG_OP, TG_TABLE_NAME);
+    MESSAGE = CASE WHEN TG_TABLE_NAME LIKE 'audit%'
+                   THEN format('The audit trail cannot be changed (%s on %s refused).', TG_OP, TG_TABLE_NAME)
+                   ELSE format('Records are never truncated (%s refused); correct them with new records.',
+                               TG_TABLE_NAME) END;
 END $$;
 
 -- Record a seal made on a workstation (the database cannot check Ed25519; verify does, against the
@@ -232,6 +240,12 @@ def _triggers() -> str:
             f"CREATE TRIGGER reason_required BEFORE UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION mt_require_reason()"
         )
+    # TRUNCATE fires no row trigger, so it would erase records without a trace: refused for everyone.
+    for table in GMP_TABLES:
+        statements.append(
+            f"CREATE TRIGGER no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION mt_audit_is_append_only()"
+        )
     for table in ("audit_entry", "audit_chain", "audit_seal"):
         statements += [
             f"CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON {table} "
@@ -260,6 +274,7 @@ def _grants_and_policies() -> str:
         f"GRANT EXECUTE ON FUNCTION mt_audit_canonical(audit_entry) TO {', '.join(GROUPS)}",
         # Trigger functions run as their definer; the reason check runs as the person.
         "GRANT EXECUTE ON FUNCTION mt_require_reason() TO medtrace_person",
+        "GRANT EXECUTE ON FUNCTION mt_clean_reason(text) TO medtrace_person",
     ]
     for table in ("audit_entry", "audit_seal"):
         statements += [
@@ -286,10 +301,13 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER audit ON {table}")
     for table in CONTROLLED_TABLES:
         op.execute(f"DROP TRIGGER reason_required ON {table}")
+    for table in GMP_TABLES:
+        op.execute(f"DROP TRIGGER no_truncate ON {table}")
     op.execute("DROP FUNCTION mt_audit_canonical(audit_entry)")
     op.execute("DROP TABLE audit_seal, audit_chain, audit_head, audit_entry")
     for signature in (
         "mt_audit_chain()", "mt_audit_row()", "mt_audit_event(text, text, jsonb)", "mt_require_reason()",
         "mt_audit_is_append_only()", "mt_audit_add_seal(bigint, bytea, text, bytea, bytea)",
+        "mt_clean_reason(text)",
     ):
         op.execute(f"DROP FUNCTION {signature}")

@@ -228,7 +228,7 @@ DECLARE
   reviewer name;
   new_status text;
   new_id bigint;
-  reason text := nullif(btrim(coalesce(p_reason, '')), '');
+  reason text := mt_clean_reason(p_reason);
 BEGIN
   SELECT * INTO me FROM person WHERE id = me_id;
   SELECT * INTO l FROM lot WHERE id = p_lot FOR UPDATE;

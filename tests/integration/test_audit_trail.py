@@ -187,3 +187,19 @@ def test_sign_in_outcomes_are_audited_without_secrets(make_person, owner_conn: p
         "OR old_values ? 'totp_seed')"
     ).fetchone()
     assert seeds == (0,)
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "\t", "\n\r\n"])
+def test_a_reason_made_of_whitespace_is_no_reason(uow, reason: str) -> None:
+    with uow:
+        lot = make_lot(uow.session)
+        uow.commit()
+    with pytest.raises(ReasonRequired), uow:
+        uow.session.execute(text("SELECT set_config('medtrace.reason', :r, true)"), {"r": reason})
+        uow.session.execute(text("UPDATE lot SET quantity = 1 WHERE id = :id"), {"id": lot.id})
+
+
+def test_gmp_tables_cannot_be_truncated_even_by_the_superuser(owner_conn: psycopg.Connection) -> None:
+    for table in ("lot", "movement", "product"):
+        with pytest.raises(psycopg.Error, match="never truncated"):
+            owner_conn.execute(f"TRUNCATE {table} CASCADE")
