@@ -82,14 +82,15 @@ CREATE INDEX ix_audit_entry_lot_ref ON audit_entry (((coalesce(new_values, old_v
 
 FUNCTIONS = r"""
 -- What a signature covers: the lot's identity and data, its product's identity, its QC results and
--- deviations, and the release cycle — deterministic JSONB text. Status is not part of it (signing
--- changes the status).
+-- deviations — deterministic JSONB text. Status and release cycle are not part of it: signing changes
+-- them (a hold starts a new cycle), and the cycle is bound by the signed message itself
+-- (app/security/signing.py), so earlier signatures stay valid while the data is unchanged.
 CREATE FUNCTION mt_lot_canonical(p_lot bigint) RETURNS text
 LANGUAGE sql STABLE SET search_path = public, pg_catalog, pg_temp AS $$
   SELECT jsonb_build_object(
     'lot', jsonb_build_object('id', l.id, 'lot_no', l.lot_no, 'production_date', l.production_date,
                               'expiry_date', l.expiry_date, 'quantity', l.quantity,
-                              'release_cycle', l.release_cycle, 'created_by', l.created_by),
+                              'created_by', l.created_by),
     'product', jsonb_build_object('agency', p.agency, 'di', p.di, 'name', p.name, 'model', p.model,
                                   'registration_no', p.registration_no),
     'qc_results', (SELECT coalesce(jsonb_agg(jsonb_build_object(

@@ -117,55 +117,12 @@ def verify_audit_trail(
     """Check every link and every seal; problems are listed in chain order, the first bad one first."""
     started = time.perf_counter()
     trusted = set(trusted_keys)
-    problems: list[Problem] = []
-    warnings: list[str] = []
     seals = _seals(conn)
-    seals_at: dict[int, list[_Seal]] = {}
-    for seal in seals:
-        seals_at.setdefault(seal.position, []).append(seal)
     total = conn.execute("SELECT count(*) FROM audit_chain").fetchone()[0]
+    problems, last_position, last_hash, checked = _walk_chain(conn, seals, total, progress)
+    problems += _check_head_and_strays(conn, last_position, last_hash)
 
-    previous_hash = GENESIS
-    expected_position = 1
-    checked = 0
-    sha256 = hashlib.sha256
-    with conn.cursor() as cursor, cursor.copy(
-        "COPY (SELECT c.position, c.entry_id, c.hash, e.id IS NULL, mt_audit_canonical(e) "
-        "      FROM audit_chain c LEFT JOIN audit_entry e ON e.id = c.entry_id ORDER BY c.position) TO STDOUT"
-    ) as copy:
-        copy.set_types(["int8", "int8", "bytea", "bool", "text"])
-        for position, entry_id, stored_hash, missing, canonical in copy.rows():
-            if position != expected_position:
-                problems.append(Problem(expected_position, None,
-                                        f"chain positions {expected_position}–{position - 1} are missing"))
-            expected_position = position + 1
-            if missing:
-                problems.append(Problem(position, entry_id, "the entry was deleted"))
-            else:
-                computed = sha256(previous_hash + canonical.encode()).digest()
-                if computed != bytes(stored_hash):
-                    problems.append(Problem(position, entry_id, "the entry or its link was altered"))
-            previous_hash = bytes(stored_hash)
-            for seal in seals_at.get(position, ()):
-                if bytes(seal.head_hash) != previous_hash:
-                    problems.append(Problem(position, entry_id, f"does not match seal {seal.id}"))
-            checked += 1
-            if progress is not None and checked % PROGRESS_EVERY == 0:
-                progress(checked, total)
-    last_position = expected_position - 1
-
-    head_position, head_hash = conn.execute("SELECT position, hash FROM audit_head WHERE id = 1").fetchone()
-    if head_position != last_position or (last_position and bytes(head_hash) != previous_hash):
-        problems.append(Problem(last_position + 1 if head_position > last_position else head_position, None,
-                                f"the chain ends at position {last_position} but its head says {head_position}"))
-
-    unchained = conn.execute(
-        "SELECT e.id FROM audit_entry e LEFT JOIN audit_chain c ON c.entry_id = e.id "
-        "WHERE c.entry_id IS NULL ORDER BY e.id LIMIT 10"
-    ).fetchall()
-    for (entry_id,) in unchained:
-        problems.append(Problem(None, entry_id, "the entry was inserted outside the audit trail (not chained)"))
-
+    warnings: list[str] = []
     trusted_count = 0
     last_sealed: int | None = None
     for seal in seals:
@@ -191,6 +148,65 @@ def verify_audit_trail(
     problems.sort(key=lambda p: (p.position if p.position is not None else 1 << 62, p.entry_id or 0))
     return Verification(checked, len(seals), trusted_count, last_sealed, tuple(problems),
                         time.perf_counter() - started, tuple(warnings))
+
+
+def _walk_chain(
+    conn: psycopg.Connection, seals: list[_Seal], total: int, progress: Callable[[int, int], None] | None
+) -> tuple[list[Problem], int, bytes, int]:
+    """Recompute every link in position order; returns problems, last position and hash, entries seen."""
+    seals_at: dict[int, list[_Seal]] = {}
+    for seal in seals:
+        seals_at.setdefault(seal.position, []).append(seal)
+    problems: list[Problem] = []
+    previous_hash = GENESIS
+    expected_position = 1
+    checked = 0
+    sha256 = hashlib.sha256
+    with conn.transaction(), conn.cursor() as cursor:
+        # Walk the chain in index order and look each entry up by key, so rows stream to us while the
+        # server reads on (the planner's hash join would sort the whole trail first, spilling to disk).
+        for setting in ("enable_hashjoin", "enable_mergejoin", "enable_sort"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        with cursor.copy(
+            "COPY (SELECT c.position, c.entry_id, c.hash, e.id IS NULL, mt_audit_canonical(e) "
+            "      FROM audit_chain c LEFT JOIN audit_entry e ON e.id = c.entry_id ORDER BY c.position) TO STDOUT"
+        ) as copy:
+            copy.set_types(["int8", "int8", "bytea", "bool", "text"])
+            for position, entry_id, stored_hash, missing, canonical in copy.rows():
+                if position != expected_position:
+                    problems.append(Problem(expected_position, None,
+                                            f"chain positions {expected_position}–{position - 1} are missing"))
+                expected_position = position + 1
+                stored = bytes(stored_hash)
+                if missing:
+                    problems.append(Problem(position, entry_id, "the entry was deleted"))
+                elif sha256(previous_hash + canonical.encode()).digest() != stored:
+                    problems.append(Problem(position, entry_id, "the entry or its link was altered"))
+                previous_hash = stored
+                for seal in seals_at.get(position, ()):
+                    if bytes(seal.head_hash) != stored:
+                        problems.append(Problem(position, entry_id, f"does not match seal {seal.id}"))
+                checked += 1
+                if progress is not None and checked % PROGRESS_EVERY == 0:
+                    progress(checked, total)
+    return problems, expected_position - 1, previous_hash, checked
+
+
+def _check_head_and_strays(conn: psycopg.Connection, last_position: int, last_hash: bytes) -> list[Problem]:
+    """The head row must agree with the chain's end; every entry must be in the chain."""
+    problems = []
+    head_position, head_hash = conn.execute("SELECT position, hash FROM audit_head WHERE id = 1").fetchone()
+    if head_position != last_position or (last_position and bytes(head_hash) != last_hash):
+        problems.append(Problem(last_position + 1 if head_position > last_position else head_position, None,
+                                f"the chain ends at position {last_position} but its head says {head_position}"))
+    unchained = conn.execute(
+        "SELECT e.id FROM audit_entry e LEFT JOIN audit_chain c ON c.entry_id = e.id "
+        "WHERE c.entry_id IS NULL ORDER BY e.id LIMIT 10"
+    ).fetchall()
+    problems += [Problem(None, entry_id, "the entry was inserted outside the audit trail (not chained)")
+                 for (entry_id,) in unchained]
+    return problems
 
 
 @dataclass(frozen=True)

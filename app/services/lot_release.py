@@ -172,7 +172,7 @@ def verify_label_scan(uow: UnitOfWork, *, lot_id: int, raw_scan: str, as_of: dt.
 
 
 def release_queue(uow: UnitOfWork) -> list[QueueRow]:
-    """Lots awaiting review (quarantine) and awaiting approval (under review), oldest first."""
+    """Lots awaiting review (quarantine), approval (under review) or a decision on a hold, oldest first."""
     rows = uow.session.execute(text("""
         SELECT l.id, l.lot_no, p.di, p.name, l.status, l.expiry_date,
                coalesce((SELECT max(s.signed_at) FROM lot_signature s
@@ -182,7 +182,7 @@ def release_queue(uow: UnitOfWork) -> list[QueueRow]:
                   AND s.meaning = 'reviewed' ORDER BY s.id DESC LIMIT 1),
                mt_checklist_complete(l.id)
           FROM lot l JOIN product p ON p.id = l.product_id
-         WHERE l.status IN ('quarantine', 'under_review')
+         WHERE l.status IN ('quarantine', 'under_review', 'on_hold')
          ORDER BY waiting_since, l.id
          LIMIT 2000""")).all()
     return [QueueRow(*row) for row in rows]

@@ -266,6 +266,8 @@ def test_hold_and_release_again_needs_a_new_two_person_cycle(
     assert sign(database, second_approver, [lot_id], "hold_lifted", reason="investigation closed").all_signed
     assert status_of(owner_conn, lot_id) == "quarantine"
     assert owner_conn.execute("SELECT release_cycle FROM lot WHERE id = %s", (lot_id,)).fetchone() == (2,)
+    with UnitOfWork.for_engine(database.engine) as uow:  # the data did not change: every signature holds
+        assert {s.status for s in lot_signatures(uow, lot_id=lot_id)} == {"valid"}
 
 
 def test_expiry_dates_in_the_canonical_content_are_iso(database, owner_conn) -> None:
