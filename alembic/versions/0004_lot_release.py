@@ -376,6 +376,33 @@ BEGIN
   RETURN NEW;
 END $$;
 
+-- ISO 13485 8.3.1: nonconforming or unreleased product does not leave our sites. A shipment (or an
+-- installation) from one of our manufacturer sites needs a released lot, in date on the day it moves.
+-- Movements between other parties (a distributor's sales reported to us) are records of what others
+-- did and are not judged here. A superuser migrating historical records is exempt (and audited).
+CREATE FUNCTION mt_guard_shipment() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp AS $$
+DECLARE
+  l lot%ROWTYPE;
+BEGIN
+  IF NEW.kind NOT IN ('ship', 'install')
+     OR NOT EXISTS (SELECT FROM party WHERE id = NEW.from_party_id AND kind = 'manufacturer')
+     OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+    RETURN NEW;
+  END IF;
+  SELECT * INTO l FROM lot WHERE id = NEW.lot_id FOR SHARE;  -- a recall cannot slip in meanwhile
+  IF l.status <> 'released' THEN
+    RAISE EXCEPTION USING ERRCODE = 'MTV01',
+      MESSAGE = format('Lot %s is %s and may not leave our site.', l.lot_no, replace(l.status, '_', ' ')),
+      HINT = 'Only released lots are shipped or installed.';
+  END IF;
+  IF l.expiry_date < NEW.moved_on THEN
+    RAISE EXCEPTION USING ERRCODE = 'MTV01',
+      MESSAGE = format('Lot %s expired on %s and may not leave our site.', l.lot_no, l.expiry_date);
+  END IF;
+  RETURN NEW;
+END $$;
+
 CREATE FUNCTION mt_signature_is_final() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -390,6 +417,8 @@ def upgrade() -> None:
     op.execute(FUNCTIONS)
     statements = [
         "CREATE TRIGGER guard_status BEFORE INSERT OR UPDATE ON lot FOR EACH ROW EXECUTE FUNCTION mt_guard_lot_status()",
+        "CREATE TRIGGER released_to_ship BEFORE INSERT OR UPDATE ON movement "
+        "FOR EACH ROW EXECUTE FUNCTION mt_guard_shipment()",
         "CREATE TRIGGER signature_final BEFORE UPDATE OR DELETE ON lot_signature "
         "FOR EACH ROW EXECUTE FUNCTION mt_signature_is_final()",
         "CREATE TRIGGER signature_final_truncate BEFORE TRUNCATE ON lot_signature "
@@ -418,13 +447,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TRIGGER guard_status ON lot")
+    op.execute("DROP TRIGGER released_to_ship ON movement")
     op.execute("DROP TABLE lot_signature, audit_review, label_verification")
     op.execute("DROP INDEX ix_audit_entry_lot_ref")
     for signature in (
         "mt_sign_lot(bigint, text, bytea, bytea, bigint, text)", "mt_mark_audit_reviewed(bigint)",
         "mt_record_label_verification(bigint, text, boolean, jsonb)", "mt_checklist_complete(bigint)",
         "mt_lot_checklist(bigint)", "mt_lot_last_change(bigint)", "mt_lot_digest(bigint)",
-        "mt_lot_canonical(bigint)", "mt_guard_lot_status()", "mt_signature_is_final()",
+        "mt_lot_canonical(bigint)", "mt_guard_lot_status()", "mt_signature_is_final()", "mt_guard_shipment()",
     ):
         op.execute(f"DROP FUNCTION {signature}")
     op.drop_column("lot", "release_cycle")

@@ -410,7 +410,7 @@
 <context>
     <name>AuditAction</name>
     <message>
-        <location filename="../../app/views/audit_page.py" line="+116"/>
+        <location filename="../../app/views/audit_page.py" line="+119"/>
         <source>Created</source>
         <translation>新建</translation>
     </message>
@@ -433,7 +433,7 @@
 <context>
     <name>AuditDetailPanel</name>
     <message>
-        <location line="+147"/>
+        <location line="+168"/>
         <source>Select an entry to see its old and new values and the reason.</source>
         <translation>选择一条记录，查看其原值、新值和变更原因。</translation>
     </message>
@@ -501,7 +501,7 @@
 <context>
     <name>AuditPage</name>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>Audit trail</source>
         <translation>审计追踪</translation>
     </message>
@@ -684,9 +684,115 @@
     </message>
 </context>
 <context>
+    <name>AuditProblem</name>
+    <message>
+        <location line="-664"/>
+        <source>the entry or its link was altered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the entry was deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the entry was inserted outside the audit trail (not chained)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AuditReviewDialog</name>
+    <message>
+        <location filename="../../app/views/release_detail.py" line="+225"/>
+        <source>Review the audit trail — lot %1</source>
+        <translation>复核审计追踪——批号 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Audit trail of lot %1</source>
+        <translation>批号 %1 的审计追踪</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Every change to the lot record, oldest first: who, when, what changed and why. Read it, then mark it reviewed. A later change to the lot, its QC results or its deviations re-opens this checklist item. Changes to QC results and deviations are listed on the Audit trail page.</source>
+        <translation>批次记录的每一次变更（按时间先后）：谁、何时、改了什么、原因。阅读后标记为已复核。此后批次、其检验结果或偏差的任何变更都会使本检查项重新变为未完成。检验结果和偏差的变更请在“审计追踪”页面查看。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Changes</source>
+        <translation>变更内容</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Reading the audit trail…</source>
+        <translation>正在读取审计追踪…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Mark audit trail reviewed</source>
+        <translation>标记审计追踪已复核</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>1 entry.</source>
+        <translation>共 1 条。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 entries.</source>
+        <translation>共 %1 条。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Created</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Deleted</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Recording the review…</source>
+        <translation>正在记录复核…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>This failed because of an unexpected problem (%1). The details are in the log.</source>
+        <translation>因意外问题（%1）未能完成。详情见日志。</translation>
+    </message>
+</context>
+<context>
     <name>AuditTable</name>
     <message>
-        <location line="-669"/>
+        <location filename="../../app/views/audit_page.py" line="-30"/>
         <source>Lot</source>
         <translation>批次</translation>
     </message>
@@ -744,7 +850,7 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location line="+41"/>
+        <location line="+62"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
@@ -1139,7 +1245,7 @@
 <context>
     <name>ErrorBanner</name>
     <message>
-        <location filename="../../app/views/main_window.py" line="+72"/>
+        <location filename="../../app/views/main_window.py" line="+87"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
@@ -1168,7 +1274,7 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../app/views/import_dialog.py" line="+86"/>
+        <location filename="../../app/views/import_dialog.py" line="+94"/>
         <source>Import data</source>
         <translation>导入数据</translation>
     </message>
@@ -1353,6 +1459,54 @@
     </message>
 </context>
 <context>
+    <name>LabelScanDialog</name>
+    <message>
+        <location filename="../../app/views/label_scan_dialog.py" line="+61"/>
+        <source>Verify the label — lot %1</source>
+        <translation>标签核对——批号 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Scan the printed label of lot %1</source>
+        <translation>扫描批号 %1 的印刷标签</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Point the scanner at the UDI bar code on the finished label. The scan ends by itself (the scanner sends Enter); typing the code and pressing Enter works too. The DI, lot number, production and expiry dates on the label are compared with the lot master, and the result is kept as evidence for the release checklist.</source>
+        <translation>用扫描枪扫描成品标签上的 UDI 条码。扫描枪发送回车即结束扫描；也可手工输入后按回车。标签上的产品标识、批号、生产日期和失效日期将与批次主数据核对，结果作为放行检查的证据保存。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Waiting for a scan…</source>
+        <translation>等待扫描…</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>✓ The label matches lot %1: DI, lot number and dates agree. The checklist item is met.</source>
+        <translation>✓ 标签与批号 %1 一致：产品标识、批号和日期均相符。此检查项已完成。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>✗ The label does NOT match lot %1:</source>
+        <translation>✗ 标签与批号 %1 不符：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The mismatch is recorded. Check the label and scan again.</source>
+        <translation>不符结果已记录。请检查标签后重新扫描。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Scanned: %1</source>
+        <translation>扫描内容：%1</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The scan could not be checked because of an unexpected problem (%1). The details are in the log.</source>
+        <translation>因意外问题（%1）无法核对扫描内容。详情见日志。</translation>
+    </message>
+</context>
+<context>
     <name>LockDialog</name>
     <message>
         <location filename="../../app/views/admin_page.py" line="-456"/>
@@ -1460,7 +1614,7 @@
         <translation>选择一个批次，查看其检验结果、偏差、批次谱系、出入库记录和库存。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+34"/>
         <source>UDI</source>
         <translation>唯一标识</translation>
     </message>
@@ -1544,12 +1698,12 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+126"/>
+        <location line="+125"/>
         <source>Closed</source>
         <translation>关闭日期</translation>
     </message>
     <message>
-        <location line="-125"/>
+        <location line="-124"/>
         <source>Lot no.</source>
         <translation>批号</translation>
     </message>
@@ -1619,12 +1773,12 @@
         <translation>现有库存</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+60"/>
         <source>The lot could not be read. Details are in the log.</source>
         <translation>无法读取该批次。详细信息见日志。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source> (%1 serial units)</source>
         <translation>（%1 个序列号单元）</translation>
     </message>
@@ -1810,7 +1964,7 @@
 <context>
     <name>LotTableModel</name>
     <message>
-        <location filename="../../app/views/lot_table_model.py" line="+134"/>
+        <location filename="../../app/views/lot_table_model.py" line="+158"/>
         <source>Lot no.</source>
         <translation>批号</translation>
     </message>
@@ -1845,7 +1999,7 @@
         <translation>数量</translation>
     </message>
     <message>
-        <location line="+141"/>
+        <location line="+152"/>
         <source>Expired yesterday</source>
         <translation>昨天已过期</translation>
     </message>
@@ -1938,7 +2092,7 @@
         <translation>%1 种状态</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+47"/>
         <source>1 lot</source>
         <translation>1 个批次</translation>
     </message>
@@ -1948,7 +2102,7 @@
         <translation>%1 个批次</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
         <source>No lots yet — import lots (medtrace import lots FILE) or run `medtrace demo seed`.</source>
         <translation>尚无批次——请导入批次（medtrace import lots 文件）或运行 `medtrace demo seed`。</translation>
     </message>
@@ -2016,12 +2170,12 @@
         <translation>系统管理</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+63"/>
         <source>MedTrace QA Workstation</source>
         <translation>MedTrace 质量保证工作站</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+95"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -2350,6 +2504,355 @@
     </message>
 </context>
 <context>
+    <name>ReleaseDetail</name>
+    <message>
+        <location filename="../../app/views/release_detail.py" line="+39"/>
+        <source>Select a lot to see its release checklist and signatures.</source>
+        <translation>选择一个批次，查看其放行检查项和签名。</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Release checklist</source>
+        <translation>放行检查项</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Scan label…</source>
+        <translation>扫描标签…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Review audit trail…</source>
+        <translation>复核审计追踪…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Electronic signatures</source>
+        <translation>电子签名</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not signed yet. Release needs a review signature by a QA reviewer, then an approval signature by a different QA approver.</source>
+        <translation>尚未签名。放行需先由 QA 审核人签署审核，再由另一位 QA 批准人签署批准（双人复核）。</translation>
+    </message>
+    <message>
+        <location line="+103"/>
+        <source>The release record could not be read. Details are in the log.</source>
+        <translation>无法读取放行记录。详情见日志。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Lot %1</source>
+        <translation>批号 %1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>DI %1 · production date %2 · expiry date %3 · quantity %4 · created by %5</source>
+        <translation>产品标识 %1 · 生产日期 %2 · 失效日期 %3 · 数量 %4 · 创建人 %5</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Your roles do not include this step.</source>
+        <translation>您的角色不包含此步骤。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>INVALID SIGNATURE: a signature of this lot does not verify. The release record cannot be relied on; report this to QA management.</source>
+        <translation>签名无效：本批次有签名无法通过验证，放行记录不可信，请报告质量管理负责人。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>CHANGED AFTER SIGNING: this lot&apos;s record was changed after it was signed. The signatures marked below do not cover the record as it is now.</source>
+        <translation>签名后已变更：本批次记录在签名后被修改。下方标出的签名不涵盖当前记录。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No QC results are recorded for this lot.</source>
+        <translation>本批次尚未录入检验结果。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No open deviations.</source>
+        <translation>无未关闭的偏差。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The printed label has not been scanned and checked against the lot.</source>
+        <translation>印刷标签尚未扫描核对。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The last label scan did not match the lot master data.</source>
+        <translation>最近一次标签扫描与批次主数据不符。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The lot changed after its label was verified; scan the label again.</source>
+        <translation>标签核对后批次已变更，请重新扫描标签。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The lot&apos;s audit trail has not been reviewed.</source>
+        <translation>批次审计追踪尚未复核。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The lot changed after its audit trail was reviewed; review it again.</source>
+        <translation>审计追踪复核后批次已变更，请重新复核。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 of %2 QC results are out of specification: %3.</source>
+        <translation>%2 项检验结果中有 %1 项不合格：%3。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 QC results, all within specification.</source>
+        <translation>%1 项检验结果，全部合格。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 open deviation(s): %2.</source>
+        <translation>%1 项未关闭的偏差：%2。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Label verified by %1 on %2.</source>
+        <translation>标签已由 %1 于 %2 核对。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Audit trail reviewed by %1 on %2.</source>
+        <translation>审计追踪已由 %1 于 %2 复核。</translation>
+    </message>
+</context>
+<context>
+    <name>ReleaseQueueModel</name>
+    <message>
+        <location filename="../../app/views/release_queue_page.py" line="+122"/>
+        <source>Checklist</source>
+        <translation>检查项</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Lot no.</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>DI</source>
+        <translation>产品标识</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Expiry date</source>
+        <translation>失效日期</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Waiting</source>
+        <translation>等待</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Created by</source>
+        <translation>创建人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Reviewed by</source>
+        <translation>审核人</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Release checklist complete</source>
+        <translation>放行检查项已全部完成</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Release checklist not complete</source>
+        <translation>放行检查项未完成</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Waiting since %1</source>
+        <translation>自 %1 起等待</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1 day</source>
+        <translation>1 天</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 days</source>
+        <translation>%1 天</translation>
+    </message>
+</context>
+<context>
+    <name>ReleaseQueuePage</name>
+    <message>
+        <location line="+22"/>
+        <source>Release queue</source>
+        <translation>放行队列</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>Sign review…</source>
+        <translation>签署审核…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Approve release…</source>
+        <translation>批准放行…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reject…</source>
+        <translation>拒绝放行…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Place on hold…</source>
+        <translation>暂停放行…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lift hold…</source>
+        <translation>解除暂停…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>QA reviewers sign the review of lots awaiting review.</source>
+        <translation>由 QA 审核人对待审核批次签署审核。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>QA approvers approve the release of lots awaiting approval; not the reviewer.</source>
+        <translation>由 QA 批准人批准待批准批次的放行；审核人本人不能批准。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>QA reviewers and approvers reject lots awaiting review or approval, or on hold.</source>
+        <translation>QA 审核人和批准人可拒绝放行待审核、待批准或暂停放行的批次。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>QA approvers place lots on hold (awaiting review or approval, or released).</source>
+        <translation>QA 批准人可暂停放行批次（待审核、待批准或已放行）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>QA approvers lift the hold of lots on hold; the lot goes back to review.</source>
+        <translation>QA 批准人可解除暂停；批次回到待审核。</translation>
+    </message>
+    <message>
+        <location line="+137"/>
+        <source>Updated %1</source>
+        <translation>更新于 %1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The release queue could not be read. Details are in the log.</source>
+        <translation>无法读取放行队列。详情见日志。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Awaiting review (%1)</source>
+        <translation>待审核（%1）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Awaiting approval (%1)</source>
+        <translation>待批准（%1）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>On hold (%1)</source>
+        <translation>暂停放行（%1）</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>No lots are awaiting review. A lot arrives here in quarantine when production records it.</source>
+        <translation>没有待审核的批次。生产登记批次后，批次以待检状态出现在这里。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No lots are awaiting approval. A lot arrives here once a QA reviewer has signed its review.</source>
+        <translation>没有待批准的批次。QA 审核人签署审核后，批次出现在这里。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No lots are on hold.</source>
+        <translation>没有暂停放行的批次。</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Your roles do not include this.</source>
+        <translation>您的角色不包含此操作。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 lots selected</source>
+        <translation>已选择 %1 个批次</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>QA reviewer</source>
+        <translation>QA 审核人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>QA approver</source>
+        <translation>QA 批准人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Regulatory</source>
+        <translation>法规事务</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Warehouse</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Auditor</source>
+        <translation>审计员</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no roles</source>
+        <translation>无角色</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signed in as %1 (%2) · %3</source>
+        <translation>当前用户：%1（%2）· %3</translation>
+    </message>
+</context>
+<context>
     <name>RolesDialog</name>
     <message>
         <location filename="../../app/views/admin_page.py" line="-28"/>
@@ -2375,6 +2878,542 @@
         <location line="+3"/>
         <source>Choose at least one role.</source>
         <translation>请至少选择一个角色。</translation>
+    </message>
+</context>
+<context>
+    <name>ScanPage</name>
+    <message>
+        <location filename="../../app/views/scan_page.py" line="+148"/>
+        <source>Scan</source>
+        <translation>扫码</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>GS control character (ASCII 29)</source>
+        <translation>GS 控制字符（ASCII 29）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>What this workstation&apos;s scanner types for the GS1 field separator (FNC1). Set the same in the scanner&apos;s configuration.</source>
+        <translation>本工作站扫码枪为 GS1 字段分隔符（FNC1）输出的内容。请在扫码枪的设置中设为相同。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Scanner sends GS as</source>
+        <translation>扫码枪的 GS 分隔符输出为</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+537"/>
+        <source>Scan a label (or type the UDI and press Enter)</source>
+        <translation>扫描标签（或输入 UDI 后按回车）</translation>
+    </message>
+    <message>
+        <location line="-507"/>
+        <source>Click in the field above and scan the UDI on a label; the scanner&apos;s Enter ends each scan.
+
+The page shows the product, lot, serial, dates, status and stock at once, and stops you loudly (red banner and a beep) when the lot is recalled, on hold, not released, rejected, expired or unknown.
+
+To record goods in, shipments, returns or installations, choose them under “Record movements” and press Start recording: then every scan records one movement.
+
+Esc clears the field. If scans of labels with a serial number show the wrong lot, set what your scanner sends for the GS separator (top right).</source>
+        <translation>点击上方输入框，扫描标签上的唯一标识（UDI）；扫码枪发送的回车结束每次扫描。
+
+本页立即显示产品、批号、序列号、日期、状态和库存；批次已召回、暂停放行、未放行、不合格、已过期或未知时，以红色横幅和提示音醒目报警。
+
+如需登记入库、发货、退货或安装，请在“登记出入库”中选择，然后按“开始登记”：之后每扫描一次即登记一条记录。
+
+按 Esc 清空输入框。如果带序列号的标签扫出的批号不对，请在右上角设置扫码枪输出的 GS 分隔符。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>English name</source>
+        <translation>英文名称</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Model</source>
+        <translation>型号规格</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Registration no.</source>
+        <translation>注册证编号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>DI</source>
+        <translation>产品标识（DI）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+75"/>
+        <source>Lot</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <location line="-74"/>
+        <location line="+74"/>
+        <source>Serial</source>
+        <translation>序列号</translation>
+    </message>
+    <message>
+        <location line="-74"/>
+        <source>Production date</source>
+        <translation>生产日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expiry date</source>
+        <translation>失效日期</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Stock on hand</source>
+        <translation>现有库存</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Location</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>On hand</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Record movements</source>
+        <translation>登记出入库</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Delivery note, order or invoice no.</source>
+        <translation>随货同行单、订单或发票号</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Units each scan records; a scan with a serial number is always one unit.</source>
+        <translation>每次扫描登记的数量；带序列号的扫描始终为 1 件。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+427"/>
+        <source>Start recording</source>
+        <translation>开始登记</translation>
+    </message>
+    <message>
+        <location line="-417"/>
+        <location line="+8"/>
+        <source>Movement</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>From</source>
+        <translation>发出方</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To</source>
+        <translation>接收方</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Document no.</source>
+        <translation>单据号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Units per scan</source>
+        <translation>每次扫描数量</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Recorded movements are controlled records and cannot be undone. To correct one, record a return or an adjustment.</source>
+        <translation>已登记的出入库记录属于受控记录，不能撤销。如需更正，请登记退货或调整。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Recording movements needs the warehouse role; you can look up scans.</source>
+        <translation>登记出入库需要仓储角色；您可以扫码查询。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+416"/>
+        <source>Your role may look up scans but not record movements.</source>
+        <translation>您的角色可以扫码查询，但不能登记出入库。</translation>
+    </message>
+    <message>
+        <location line="-295"/>
+        <source>✓ recorded</source>
+        <translation>✓ 已登记</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Not recorded.</source>
+        <translation>未登记。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Not recorded: not enough stock at %1</source>
+        <translation>未登记：%1 库存不足</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not recorded: %1</source>
+        <translation>未登记：%1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The scan could not be looked up because of an unexpected problem; the details are in the log.</source>
+        <translation>因意外问题无法查询本次扫描；详情见日志。</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>(not a registered serial of this lot)</source>
+        <translation>（不是本批次登记的序列号）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>expired %1 days ago</source>
+        <translation>已过期 %1 天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>today is the last day</source>
+        <translation>今天是最后一天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 days left</source>
+        <translation>剩余 %1 天</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(from the label)</source>
+        <translation>（标签所示）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>no lot record</source>
+        <translation>无批次记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scan: %1</source>
+        <translation>扫描内容：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Note from reading the scan: %1</source>
+        <translation>读码提示：%1</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>No lot record, so no stock.</source>
+        <translation>无批次记录，因此无库存。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No unit of this lot is held anywhere.</source>
+        <translation>本批次在各处均无库存。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Total on hand: %1 · locations: %2</source>
+        <translation>库存合计：%1 · 地点数：%2</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>CANNOT READ THE SCAN</source>
+        <translation>无法识别扫描内容</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>UNKNOWN PRODUCT</source>
+        <translation>未知产品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No product with the DI %1 is in the product master. Do not use or ship this unit; tell QA.</source>
+        <translation>产品主数据中没有产品标识为 %1 的产品。请勿使用或发出该产品，并通知质量部门。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>UNKNOWN LOT</source>
+        <translation>未知批次</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lot %1 of this product is not in the lot records. Do not use or ship it until QA has checked the label.</source>
+        <translation>批次记录中没有该产品的批号 %1。在质量部门核对标签之前，请勿使用或发出。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>RECALLED</source>
+        <translation>已召回</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lot %1 is recalled. Do not use or ship it: set the unit aside and tell QA.</source>
+        <translation>批号 %1 已召回。请勿使用或发出：将其隔离存放并通知质量部门。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>REJECTED</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lot %1 was rejected at release. Do not use or ship it.</source>
+        <translation>批号 %1 放行时判定为不合格。请勿使用或发出。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>ON HOLD</source>
+        <translation>暂停放行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lot %1 is on hold. Do not use or ship it until QA releases it again.</source>
+        <translation>批号 %1 已暂停放行。在质量部门重新放行之前，请勿使用或发出。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>EXPIRED</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lot %1 expired on %2. Do not use or ship it.</source>
+        <translation>批号 %1 已于 %2 失效。请勿使用或发出。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>NOT RELEASED</source>
+        <translation>未放行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lot %1 is not released (%2). It may not be shipped or used yet.</source>
+        <translation>批号 %1 尚未放行（%2），暂不得发出或使用。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>UNKNOWN SERIAL</source>
+        <translation>未知序列号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lot %1 has no serial unit %2. Check the label and tell QA.</source>
+        <translation>批号 %1 下没有序列号 %2。请核对标签并通知质量部门。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The label&apos;s production date %1 is not the lot record&apos;s %2. Check the label and tell QA.</source>
+        <translation>标签上的生产日期 %1 与批次记录的 %2 不一致。请核对标签并通知质量部门。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The label&apos;s expiry date %1 is not the lot record&apos;s %2. Check the label and tell QA.</source>
+        <translation>标签上的失效日期 %1 与批次记录的 %2 不一致。请核对标签并通知质量部门。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LABEL DIFFERS FROM THE LOT RECORD</source>
+        <translation>标签与批次记录不符</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>NO LOT NUMBER IN THE SCAN</source>
+        <translation>扫描内容中没有批号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This bar code carries the product only. Scan the UDI that carries the lot to see its status.</source>
+        <translation>该条码只含产品标识。请扫描含批号的 UDI 以查看批次状态。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>EXPIRES SOON</source>
+        <translation>即将过期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lot %1 is released but expires on %2, in %3 days.</source>
+        <translation>批号 %1 已放行，但将于 %2 失效，还有 %3 天。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>RELEASED</source>
+        <translation>已放行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lot %1 is released and within its expiry date (%2, %3 days left).</source>
+        <translation>批号 %1 已放行，且在有效期内（%2，剩余 %3 天）。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Receive (goods in)</source>
+        <translation>入库（收货）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ship (to a customer)</source>
+        <translation>发货（发给客户）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return (from a customer)</source>
+        <translation>退货（客户退回）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Install (used at a hospital)</source>
+        <translation>安装（医院使用）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>receive</source>
+        <translation>入库</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>ship</source>
+        <translation>发货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>return</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>install</source>
+        <translation>安装</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>our site</source>
+        <translation>本公司</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>supplier</source>
+        <translation>供应商</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>distributor</source>
+        <translation>经营企业</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>hospital</source>
+        <translation>使用单位</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>— choose —</source>
+        <translation>— 请选择 —</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The parties could not be loaded.</source>
+        <translation>无法加载单位列表。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>An installation has no destination: the unit is in use.</source>
+        <translation>安装没有接收方：产品已投入使用。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Stop recording</source>
+        <translation>停止登记</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Scan to record one movement per label</source>
+        <translation>扫描标签，每个标签登记一条记录</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Choose where the units come from.</source>
+        <translation>请选择发出方。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose where the units go to.</source>
+        <translation>请选择接收方。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>From and To are the same party: nothing would move.</source>
+        <translation>发出方与接收方相同：没有实际移动。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Scans only look up. Choose the movement and press Start recording to record one movement per scan.</source>
+        <translation>目前扫码仅作查询。选择出入库类型后按“开始登记”，每次扫描登记一条记录。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Recording: every scan records “%1” %2, %3 unit(s) per scan.</source>
+        <translation>正在登记：每次扫描登记“%1” %2，每次 %3 件。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Document %1.</source>
+        <translation>单据 %1。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>recording…</source>
+        <translation>登记中…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>This session: %1 recorded, %2 refused</source>
+        <translation>本次会话：已登记 %1，被拒绝 %2</translation>
     </message>
 </context>
 <context>
@@ -2502,6 +3541,238 @@
         <location line="+13"/>
         <source>Activation code</source>
         <translation>激活码</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureCard</name>
+    <message>
+        <location filename="../../app/views/release_detail.py" line="-419"/>
+        <source>Signed by %1 (%2)</source>
+        <translation>签名人：%1（%2）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>release cycle %1</source>
+        <translation>第 %1 轮放行</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reason: %1</source>
+        <translation>原因：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>CHANGED AFTER SIGNING</source>
+        <translation>签名后已变更</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The lot&apos;s record was changed after this signature: the signature does not cover the record as it is now.</source>
+        <translation>本签名之后批次记录被修改：该签名不涵盖当前记录。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>INVALID SIGNATURE</source>
+        <translation>签名无效</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This signature does not verify against the signer&apos;s key: the signature record itself was altered. Report this to QA management.</source>
+        <translation>该签名无法用签名人的密钥验证：签名记录本身被篡改。请报告质量管理负责人。</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureDialog</name>
+    <message>
+        <location filename="../../app/views/signature_dialog.py" line="+95"/>
+        <source>Electronic signature — %1</source>
+        <translation>电子签名——%1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sign 1 lot</source>
+        <translation>签署 1 个批次</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+89"/>
+        <source>Sign %1 lots</source>
+        <translation>签署 %1 个批次</translation>
+    </message>
+    <message>
+        <location line="-87"/>
+        <source>Meaning of this signature:</source>
+        <translation>签名含义：</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>You sign this lot, with this meaning:</source>
+        <translation>您将以此含义签署该批次：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>You sign each of these %1 lots separately, with this meaning:</source>
+        <translation>您将以此含义分别签署以下 %1 个批次：</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Lot no.</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Not signed yet</source>
+        <translation>尚未签署</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>6 digits</source>
+        <translation>6 位数字</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Required: why this decision (e.g. the complaint, deviation or result behind it).</source>
+        <translation>必填：作出此决定的原因（如相关投诉、偏差或检验结果）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Optional comment, kept with the signature.</source>
+        <translation>可选备注，与签名一同保存。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Signer</source>
+        <translation>签名人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Authenticator code</source>
+        <translation>动态验证码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Comment</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>By signing you confirm that you have checked what you sign. This electronic signature is the legally binding equivalent of your handwritten signature. Your printed name, the server&apos;s date and time and the meaning above are recorded with each lot, and the signature is linked to the record as it is now: any later change shows as &apos;changed after signing&apos;.</source>
+        <translation>签署即表示您已核查所签内容。本电子签名与您的手写签名具有同等法律效力。您的姓名、服务器日期时间和上述签名含义将随每个批次记录，签名与当前记录绑定：此后的任何修改都会显示为“签名后已变更”。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Sign</source>
+        <translation>签署</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Enter your password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter the 6-digit code your authenticator app shows now.</source>
+        <translation>请输入身份验证器当前显示的 6 位验证码。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>State the reason for this decision.</source>
+        <translation>请说明作出此决定的原因。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The reason may be at most %1 characters.</source>
+        <translation>原因最多 %1 个字符。</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Signing lot %1 of %2…</source>
+        <translation>正在签署第 %1 个批次，共 %2 个…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>✓ Signed</source>
+        <translation>✓ 已签署</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not signed.</source>
+        <translation>未签署。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>✗ Refused: %1</source>
+        <translation>✗ 被拒绝：%1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The lot was signed.</source>
+        <translation>批次已签署。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All %1 lots were signed.</source>
+        <translation>全部 %1 个批次已签署。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 of %2 lots were signed; the database refused the others for the reasons shown.</source>
+        <translation>%2 个批次中已签署 %1 个；其余批次被数据库拒绝，原因见上表。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Your account is locked after too many failed attempts or by an administrator. Nothing was signed. An administrator has been alerted; ask one to unlock it.</source>
+        <translation>您的账户因失败次数过多或被管理员锁定。未签署任何批次。已向管理员发出警报，请联系管理员解锁。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This authenticator code has already been used. Nothing was signed. Wait for the next code and enter it.</source>
+        <translation>该验证码已使用过。未签署任何批次。请等待下一个验证码后输入。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The password or the authenticator code is not correct. Nothing was signed.</source>
+        <translation>密码或验证码不正确。未签署任何批次。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The database cannot be reached. Nothing was signed. Check the network or the server, then try again.</source>
+        <translation>无法连接数据库。未签署任何批次。请检查网络或服务器后重试。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Signing failed because of an unexpected problem (%1). Nothing was signed. The details are in the log.</source>
+        <translation>因意外问题（%1）签署失败。未签署任何批次。详情见日志。</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Checking your password and code…</source>
+        <translation>正在核验密码和验证码…</translation>
     </message>
 </context>
 <context>
@@ -2699,12 +3970,12 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-15"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
@@ -2730,18 +4001,18 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>DI</source>
         <translation>产品标识</translation>
     </message>
     <message>
-        <location line="-6"/>
-        <location line="+6"/>
+        <location line="-9"/>
+        <location line="+9"/>
         <source>Lot</source>
         <translation>批号</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-8"/>
         <source>Shipped</source>
         <translation>已发货</translation>
     </message>
@@ -2756,7 +4027,7 @@
         <translation>现有库存</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
@@ -2782,12 +4053,12 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+172"/>
+        <location line="+173"/>
         <source>Consignees</source>
         <translation>收货单位</translation>
     </message>
     <message>
-        <location line="-171"/>
+        <location line="-172"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
@@ -2840,12 +4111,12 @@ When the same lot number exists for several products, add the product DI; for on
         <translation>无结果。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Consignees (%1)</source>
         <translation>收货单位（%1）</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Forward from %1: %2 lots, %3 consignees (%4 lines); %5 units shipped by us, %6 returned to us, %7 on hand at consignees.</source>
         <translation>从 %1 正向追溯：%2 个批次，%3 个收货单位（%4 条记录）；我方发出 %5 件，退回我方 %6 件，收货单位现有 %7 件。</translation>
     </message>
@@ -2955,7 +4226,7 @@ When the same lot number exists for several products, add the product DI; for on
         <translation>收自 %1</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>Export consignees</source>
         <translation>导出收货单位</translation>
     </message>

@@ -16,6 +16,9 @@ from app.services.lot_release import lot_checklist, lot_signatures, sign_lots
 from tests.conftest import Person
 from tests.factories import gtin14
 
+# These tests commit through the owner connection; the lots they make are removed afterwards.
+pytestmark = pytest.mark.usefixtures("committed")
+
 _lots = iter(range(1, 10_000))
 
 
@@ -95,15 +98,14 @@ def test_the_same_person_cannot_review_and_approve(database: Database, owner_con
     assert status_of(owner_conn, lot_id) == "under_review"
 
 
-def test_the_creator_of_a_lot_cannot_sign_its_release(database: Database, make_person) -> None:
+def test_the_creator_of_a_lot_cannot_sign_its_release(database: Database, owner_conn, make_person) -> None:
     person = make_person("qa_reviewer", "warehouse")
+    product = owner_conn.execute("SELECT product_id FROM lot WHERE id = %s",
+                                 (make_release_ready_lot(owner_conn),)).fetchone()[0]
     with person.verified_connection() as conn:
-        product = conn.execute("SELECT id FROM product LIMIT 1").fetchone()
-        if product is None:
-            pytest.fail("a product is needed")
         lot_id = conn.execute("INSERT INTO lot (product_id, lot_no, production_date, expiry_date, quantity) "
                               "VALUES (%s, 'OWN-1', '2026-10-01', '2027-10-01', 5) RETURNING id",
-                              (product[0],)).fetchone()[0]
+                              (product,)).fetchone()[0]
     result = sign(database, person, [lot_id], "reviewed")
     assert "cannot be signed for release by the person who created it" in result.outcomes[0].error
 
@@ -275,3 +277,17 @@ def test_expiry_dates_in_the_canonical_content_are_iso(database, owner_conn) -> 
     canonical = owner_conn.execute("SELECT mt_lot_canonical(%s)", (lot_id,)).fetchone()[0]
     assert '"expiry_date": "2029-09-30"' in canonical
     assert dt.date(2029, 9, 30).isoformat() in canonical
+
+
+def test_our_site_cannot_ship_a_lot_that_is_not_released(owner_conn, make_person) -> None:
+    lot_id = make_release_ready_lot(owner_conn)
+    site = owner_conn.execute("INSERT INTO party (code, name, kind) VALUES ('SHIP-SITE', '苏州工厂', 'manufacturer') "
+                              "ON CONFLICT (code) DO UPDATE SET name = excluded.name RETURNING id").fetchone()[0]
+    customer = owner_conn.execute("INSERT INTO party (code, name, kind) VALUES ('SHIP-HOS', '医院', 'hospital') "
+                                  "ON CONFLICT (code) DO UPDATE SET name = excluded.name RETURNING id").fetchone()[0]
+    owner_conn.execute("INSERT INTO movement (kind, lot_id, quantity, to_party_id, moved_on) "
+                       "VALUES ('produce', %s, 10, %s, '2026-10-02')", (lot_id, site))
+    warehouse: Person = make_person("warehouse")
+    with warehouse.verified_connection() as conn, pytest.raises(psycopg.Error, match="may not leave our site"):
+        conn.execute("INSERT INTO movement (kind, lot_id, quantity, from_party_id, to_party_id, moved_on) "
+                     "VALUES ('ship', %s, 1, %s, %s, '2026-10-03')", (lot_id, site, customer))

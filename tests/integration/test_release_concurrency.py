@@ -11,6 +11,9 @@ from app.services.lot_release import sign_lots
 from tests.conftest import Person
 from tests.integration.test_lot_release import make_release_ready_lot, prepare_checklist
 
+# These tests commit through the owner connection; the lots they make are removed afterwards.
+pytestmark = pytest.mark.usefixtures("committed")
+
 
 def _release(database: Database, lot_id: int, reviewer: Person, approver: Person) -> tuple[bool, bool]:
     prepare_checklist(reviewer, lot_id)
