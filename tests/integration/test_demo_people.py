@@ -22,7 +22,7 @@ def test_demo_people_are_created_once_and_sign_in_with_their_published_codes(dat
     assert session.account.printed_name == "王审核 Wang Reviewer"
 
 
-def test_a_demo_label_scan_parses_back_to_its_lot(database: Database, owner_conn) -> None:
+def test_a_demo_label_scan_parses_back_to_its_lot(committed: Database, owner_conn) -> None:
     product = owner_conn.execute(
         "INSERT INTO product (agency, di, name, risk_class, shelf_life_days) "
         "VALUES ('GS1', '06975432000246', '演示产品', 'II', 730) "
