@@ -21,7 +21,9 @@ from sqlalchemy import Engine, text
 from app.config import AppPaths
 from app.db.engine import open_embedded
 from app.db.uow import UnitOfWork
+from app.models.enums import LotStatus
 from app.services.identity import PendingActivation, activate, connect_as, person_engine, sign_in
+from app.services.lot_queries import LotFilter, count_lots, fetch_lots
 from app.services.trace import trace_lot
 
 PASSWORD = "bench-person-passphrase"  # noqa: S105 — throw-away bench people
@@ -59,7 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--home", required=True)
     parser.add_argument("--people", type=int, default=30)
-    parser.add_argument("--prefix", default="bench")
+    parser.add_argument("--prefix", default=f"b{int(time.time()) % 10**8}", help="login prefix of the bench people")
     args = parser.parse_args()
     db = open_embedded(AppPaths.resolve(args.home))
 
@@ -95,22 +97,23 @@ def main() -> None:
         lots = [r[0] for r in conn.execute(text(
             "SELECT lot_no FROM lot TABLESAMPLE SYSTEM (1) WHERE lot_no IN (SELECT lot_no FROM lot GROUP BY lot_no "
             "HAVING count(*) = 1 LIMIT 100000) LIMIT 100")).all()] if max_id else []
-    queries = {
-        "lots: first page by expiry": "SELECT l.id, l.lot_no, p.name FROM lot l JOIN product p ON p.id = l.product_id "
-                                      "ORDER BY l.expiry_date, l.id LIMIT 200",
-        "lots: last page by expiry": "SELECT l.id FROM lot l ORDER BY l.expiry_date DESC, l.id DESC LIMIT 200",
-        "lots: released, lot no. prefix": "SELECT l.id FROM lot l WHERE l.status = 'released' "
-                                          "AND l.lot_no LIKE '10%' ORDER BY l.id LIMIT 200",
-        "lots: count": "SELECT count(*) FROM lot",
+    # The Lots page's own queries (app/services/lot_queries.py) and the trace service.
+    cases = {
+        "lots: first page": lambda uow: fetch_lots(uow, filter=LotFilter()),
+        "lots: last page": lambda uow: fetch_lots(uow, filter=LotFilter(), from_end=True),
+        "lots: first page by expiry": lambda uow: fetch_lots(uow, filter=LotFilter(), sort_key="expiry_date"),
+        "lots: released, text '2601'": lambda uow: fetch_lots(
+            uow, filter=LotFilter(statuses=(LotStatus.RELEASED,), text="2601")),
+        "lots: count, all": lambda uow: count_lots(uow, filter=LotFilter()),
+        "lots: count, expiring in 90 days": lambda uow: count_lots(uow, filter=LotFilter(expires_within_days=90)),
     }
     rng = random.Random(7)
     print(f"\n{'query':38} {'superuser ms':>13} {'person ms':>10} {'ratio':>6}")
-    for name, sql in queries.items():
+    for name, case in cases.items():
         results = {}
         for label, engine in (("owner", owner), ("person", person)):
-            with engine.connect() as conn:
-                conn.execute(text(sql)).all()  # warm
-                results[label] = _time(lambda c=conn, q=sql: c.execute(text(q)).all(), 30)
+            case(UnitOfWork.for_engine(engine))  # warm
+            results[label] = _time(lambda e=engine, c=case: c(UnitOfWork.for_engine(e)), 20)
         a, b = statistics.median(results["owner"]), statistics.median(results["person"])
         print(f"{name:38} {a:13.2f} {b:10.2f} {b / a:6.2f}")
     for label, engine in (("owner", owner), ("person", person)):

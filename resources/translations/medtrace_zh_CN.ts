@@ -688,17 +688,17 @@
     <message>
         <location line="-664"/>
         <source>the entry or its link was altered</source>
-        <translation type="unfinished"></translation>
+        <translation>该记录或其链接被篡改</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the entry was deleted</source>
-        <translation type="unfinished"></translation>
+        <translation>该记录已被删除</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the entry was inserted outside the audit trail (not chained)</source>
-        <translation type="unfinished"></translation>
+        <translation>该记录是在审计追踪之外插入的（未入链）</translation>
     </message>
 </context>
 <context>
@@ -2629,7 +2629,7 @@
 <context>
     <name>ReleaseQueueModel</name>
     <message>
-        <location filename="../../app/views/release_queue_page.py" line="+122"/>
+        <location filename="../../app/views/release_queue_page.py" line="+118"/>
         <source>Checklist</source>
         <translation>检查项</translation>
     </message>
@@ -2850,6 +2850,149 @@
         <location line="+1"/>
         <source>Signed in as %1 (%2) · %3</source>
         <translation>当前用户：%1（%2）· %3</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <location filename="../../app/views/reports_page.py" line="+112"/>
+        <source>Reports</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>The language the report is written in</source>
+        <translation>报告所用的语言</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>File to write</source>
+        <translation>要写入的文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Language of the report</source>
+        <translation>报告语言</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open the report with the system&apos;s viewer</source>
+        <translation>用系统查看器打开报告</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <location line="+126"/>
+        <source>Generating %1…</source>
+        <translation>正在生成%1…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>PDF (printable record)</source>
+        <translation>PDF（可打印记录）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Excel workbook (.xlsx)</source>
+        <translation>Excel 工作簿 (.xlsx)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Type the beginning of the lot number</source>
+        <translation>输入批号开头</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Limit to</source>
+        <translation>限定</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save report as</source>
+        <translation>报告另存为</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>%1 of %2 rows</source>
+        <translation>%1 / %2 行</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 pages</source>
+        <translation>%1 页</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 %2 saved to %3 (%4%5 rows). Its SHA-256 is recorded in the audit trail, so this file can be verified later.</source>
+        <translation>%1 %2 已保存至 %3（%4%5 行）。其 SHA-256 已记入审计追踪，日后可核验此文件。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The report could not be generated (%1); no file was written. The details are in the log.</source>
+        <translation>报告未能生成（%1），未写入任何文件。详情见日志。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Cancelled: no file was written and nothing was recorded.</source>
+        <translation>已取消：未写入文件，也未作任何记录。</translation>
     </message>
 </context>
 <context>
