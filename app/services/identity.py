@@ -8,7 +8,6 @@ issued, never the one-time code.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import psycopg
@@ -130,21 +129,20 @@ def sign_in(
 ) -> SignedIn | PendingActivation:
     """Password by PostgreSQL, then the TOTP or recovery code by the database's own check."""
     login = login.strip().lower()
-    started = time.monotonic()
     connection = connect_as(base, login, password)
-    account = _account(connection)
-    if account is None:
-        connection.close()
-        _report_failure(base, login)
-        raise InvalidCredentials(WRONG)
-    if account.state == "pending":
-        return PendingActivation(account, connection)
     try:
+        account = _account(connection)
+        if account is None:
+            _report_failure(base, login)
+            raise InvalidCredentials(WRONG)
+        if account.state == "pending":
+            pending, connection = PendingActivation(account, connection), None  # the caller closes it
+            return pending
         token = verify_second_factor(connection, code, idle_minutes)
         account = _account(connection) or account
     finally:
-        connection.close()
-    del started
+        if connection is not None:
+            connection.close()
     return SignedIn(account, token, idle_minutes)
 
 
