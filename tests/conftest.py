@@ -17,6 +17,10 @@ from app.models import GMP_TABLES
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Every password, TOTP seed and code, recovery and activation code the fixtures hand out; the session
+# checks at its end that none of them reached the server log.
+SECRETS_USED: set[str] = set()
+
 
 @pytest.fixture(scope="session")
 def app_paths(tmp_path_factory: pytest.TempPathFactory) -> AppPaths:
@@ -32,6 +36,11 @@ def database(app_paths: AppPaths) -> Iterator[Database]:
     upgrade(db.engine)
     yield db
     db.close(stop_server=True)
+    # Issue 3: after the whole session, no secret a test used may appear in the server's log.
+    log = db.server.log_file.read_text(encoding="utf-8", errors="replace") if db.server else ""
+    # A six-digit code would match timestamps and pids by chance: it could only leak as a literal.
+    leaked = sorted(s for s in SECRETS_USED if (f"'{s}'" if s.isdigit() and len(s) <= 8 else s) in log)
+    assert not leaked, f"{len(leaked)} secret(s) used by the tests appear in the PostgreSQL log"
 
 
 @pytest.fixture
@@ -106,7 +115,9 @@ class Person:
         while counter > int(time.time()) // 30 + 1:
             time.sleep(0.5)
         self.last_counter = counter
-        return pyotp.TOTP(self.seed).generate_otp(counter)
+        code = pyotp.TOTP(self.seed).generate_otp(counter)
+        SECRETS_USED.add(code)
+        return code
 
     def connect(self, password: str | None = None) -> psycopg.Connection:
         return psycopg.connect(**person_args(self.base, self.login, password or self.password), autocommit=True)
@@ -162,7 +173,8 @@ def make_person(database: Database, owner_conn: psycopg.Connection):
             return pyotp.TOTP(seed).generate_otp(enrolled[0])
 
         with psycopg.connect(**person_args(database.connect_args, login, code), autocommit=True) as conn:
-            activate_with(conn, login, password, seed, enrolment_code)
+            recovery = activate_with(conn, login, password, seed, enrolment_code)
+        SECRETS_USED.update({password, seed, code, *recovery})
         return Person(login, password, seed, groups, database.connect_args, last_counter=enrolled[0])
 
     return _make
