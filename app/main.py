@@ -16,7 +16,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
 
 from app.config import AppPaths, load_settings
-from app.errors import ConfigurationError
+from app.errors import ConfigurationError, MedTraceError
 from app.views import i18n
 from app.views.startup import Started, StartupError, StartupErrorDialog, StartupWindow, run_start_up
 from app.views.style import apply_style
@@ -90,6 +90,13 @@ def _run_main_window(
         # From here on the workstation works as the person, under row-level security: the owner's
         # (superuser) pool is closed; its server handle stays to stop the server at exit.
         started.database.engine.dispose()
+        session, password = signed_in
+        if not started.profile.is_embedded:
+            try:
+                _check_server_schema(started, session, password)
+            except MedTraceError as exc:
+                StartupErrorDialog(StartupError.from_error(exc)).exec()
+                return EXIT_FAILED
         workstation = _Workstation(app, paths, started, runner, broadcast, *signed_in)
         log.info("main window shown %.2f s after run_gui() began", time.perf_counter() - began)
         app.setQuitOnLastWindowClosed(True)
@@ -99,6 +106,18 @@ def _run_main_window(
         runner.wait_for_all()
         started.close()  # closes the database (stopping the server we started), then releases the lock
     return EXIT_OK if code == 0 else EXIT_FAILED
+
+
+def _check_server_schema(started: Started, session: SignedIn, password: str) -> None:
+    """A shared server's schema is checked as the person (DESIGN §2: refuse anything but head)."""
+    from app.db.migrations import ensure_at_head
+    from app.services.identity import person_engine
+
+    engine = person_engine(started.database.connect_args, session.account.login, password, session)
+    try:
+        ensure_at_head(engine, profile_option=f" --profile {started.profile.name}")
+    finally:
+        engine.dispose()
 
 
 def _sign_in(started: Started, runner: OperationRunner) -> tuple[SignedIn, str] | None:

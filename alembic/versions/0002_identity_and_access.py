@@ -767,6 +767,8 @@ def _grants() -> str:
     statements = [
         "REVOKE ALL ON SCHEMA public FROM PUBLIC",
         "GRANT USAGE ON SCHEMA public TO medtrace_person, medtrace_gate",
+        # A signed-in workstation checks the schema version with the person's own connection.
+        "GRANT SELECT ON alembic_version TO medtrace_person",
         "REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC",
         # Functions of later migrations are closed to PUBLIC too unless a grant opens them.
         "ALTER DEFAULT PRIVILEGES FOR ROLE medtrace_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC",

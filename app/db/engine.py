@@ -122,6 +122,13 @@ def open_server(profile: Profile, *, user: str, password: str) -> Database:
     return _checked(Database(_engine_for(args), args, f"{profile.host}:{profile.port}"))
 
 
+def server_target(profile: Profile) -> Database:
+    """Where a shared server is, before anyone signs in: no connection is opened (people sign in
+    with their own credentials; there is no owner connection to a shared server)."""
+    args = profile.connect_args()
+    return Database(_engine_for(args), args, f"{profile.host}:{profile.port}")
+
+
 def _checked(db: Database) -> Database:
     try:
         with db.engine.connect() as connection:

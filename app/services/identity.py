@@ -14,10 +14,9 @@ import psycopg
 from psycopg import sql
 from sqlalchemy import Engine, event
 
-from app.db.engine import _engine_for, workstation_name
+from app.db.engine import _engine_for, explain_connection_failure, workstation_name
 from app.errors import (
     AccountLocked,
-    DatabaseUnavailable,
     InvalidCredentials,
     InvalidInput,
     SessionEnded,
@@ -90,9 +89,7 @@ def connect_as(base: dict[str, str], login: str, password: str) -> psycopg.Conne
         if "password authentication failed" in text or "no password supplied" in text or "does not exist" in text:
             _report_failure(base, login)
             raise InvalidCredentials(WRONG) from None
-        raise DatabaseUnavailable(
-            "The database cannot be reached.", hint="Check the connection and try again."
-        ) from None
+        raise explain_connection_failure(exc, f"{base.get('host', '')}:{base.get('port', '')}") from None
 
 
 def _account(connection: psycopg.Connection) -> Account | None:

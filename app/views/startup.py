@@ -64,7 +64,6 @@ class Failure(enum.Enum):
     CONFIGURATION = "configuration"
     DATABASE_UNAVAILABLE = "database_unavailable"
     SCHEMA_OUT_OF_DATE = "schema_out_of_date"
-    SHARED_SERVER = "shared_server"
     UNEXPECTED = "unexpected"
 
 
@@ -149,8 +148,11 @@ def start_up(
         settings = load_settings(paths)
         profile = select_profile(paths, profile_name)
         if not profile.is_embedded:
-            lock.release()
-            return _shared_server_not_yet(profile)
+            # A shared server: nothing to start and no owner connection. The person signs in next;
+            # their own connection then checks the schema (app/main.py).
+            from app.db.engine import server_target
+
+            return Started(server_target(profile), lock, settings, profile, first_run=False)
         if open_database is None:
             from app.db.engine import open_embedded
 
@@ -212,22 +214,6 @@ def _bring_schema_to_head(database: Database, on_step: Callable[[Step], None]) -
             ).replace("%1", "medtrace db upgrade"),
         ) from exc
     return False
-
-
-def _shared_server_not_yet(profile: Profile) -> StartupError:
-    return StartupError(
-        Failure.SHARED_SERVER,
-        translate(
-            "StartupErrorDialog",
-            "Profile “%1” connects to the shared server %2. Signing in to a shared server arrives with "
-            "identity and access, the next release of MedTrace.",
-        ).replace("%1", profile.name).replace("%2", f"{profile.host}:{profile.port}"),
-        translate(
-            "StartupErrorDialog",
-            "Until then use this computer's own database: start MedTrace with --profile embedded, or set "
-            "profile = embedded in the [ui] section of settings.ini.",
-        ),
-    )
 
 
 def _undo(database: Database | None, lock: WorkstationLock) -> None:
@@ -299,9 +285,6 @@ def failure_title(failure: Failure) -> str:
         ),
         Failure.SCHEMA_OUT_OF_DATE: translate(
             "StartupErrorDialog", "The database needs an upgrade"
-        ),
-        Failure.SHARED_SERVER: translate(
-            "StartupErrorDialog", "Shared servers are not available yet"
         ),
         Failure.UNEXPECTED: translate("StartupErrorDialog", "MedTrace could not start"),
     }

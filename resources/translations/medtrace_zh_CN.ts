@@ -3921,7 +3921,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
 <context>
     <name>StartupErrorDialog</name>
     <message>
-        <location filename="../../app/views/startup.py" line="+141"/>
+        <location filename="../../app/views/startup.py" line="+140"/>
         <source>MedTrace is already open on this computer with the same data folder.</source>
         <translation>本机已有一个 MedTrace 窗口在使用同一数据文件夹。</translation>
     </message>
@@ -3931,7 +3931,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>请切换到已打开的窗口，或先将其关闭。（数据文件夹：%1）</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+37"/>
         <source>MedTrace could not start because of an unexpected problem (%1).</source>
         <translation>MedTrace 因意外问题（%1）无法启动。</translation>
     </message>
@@ -3951,17 +3951,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>请管理员运行：%1（然后重新启动 MedTrace）</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>Profile “%1” connects to the shared server %2. Signing in to a shared server arrives with identity and access, the next release of MedTrace.</source>
-        <translation>连接配置“%1”指向共享服务器 %2。登录共享服务器的功能将随“身份与权限”功能在 MedTrace 的下一个版本中提供。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Until then use this computer&apos;s own database: start MedTrace with --profile embedded, or set profile = embedded in the [ui] section of settings.ini.</source>
-        <translation>在此之前请使用本机数据库：以 --profile embedded 启动 MedTrace，或在 settings.ini 的 [ui] 节中设置 profile = embedded。</translation>
-    </message>
-    <message>
-        <location line="+68"/>
+        <location line="+67"/>
         <source>MedTrace is already open</source>
         <translation>MedTrace 已在运行</translation>
     </message>
@@ -3979,11 +3969,6 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <location line="+3"/>
         <source>The database needs an upgrade</source>
         <translation>数据库需要升级</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Shared servers are not available yet</source>
-        <translation>暂不支持共享服务器</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -4014,7 +3999,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
 <context>
     <name>StartupWindow</name>
     <message>
-        <location line="-101"/>
+        <location line="-98"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
@@ -4039,7 +4024,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>正在检查数据库版本…</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+29"/>
         <source>MedTrace QA Workstation</source>
         <translation>MedTrace 质量保证工作站</translation>
     </message>

@@ -16,7 +16,9 @@ from app.config import AppPaths
 from app.db.embedded import WorkstationLock
 from app.db.engine import Database, open_embedded
 from app.db.migrations import head_revision, schema_status, upgrade
-from app.main import run_gui
+from app.errors import DatabaseUnavailable
+from app.main import _check_server_schema, run_gui
+from app.services.identity import sign_in
 from app.views.startup import Failure, Started, StartupError, StartupErrorDialog, start_up
 
 
@@ -143,16 +145,40 @@ def test_a_garbage_settings_file_is_named_in_the_message(home: AppPaths) -> None
     assert "klingon" in error.message
 
 
-def test_a_shared_server_profile_says_that_signing_in_arrives_with_identity_and_access(home: AppPaths) -> None:
+def test_a_shared_server_profile_starts_without_connecting_and_its_people_sign_in(
+    home: AppPaths, database: Database, make_person
+) -> None:
+    """The session's own server stands in for the shared one, reached through a server profile."""
     home.ensure()
-    home.profiles_file.write_text("[profile plant]\nhost = db.plant.example\n", encoding="utf-8")
+    host = database.connect_args["host"]
+    home.profiles_file.write_text(f"[profile plant]\nhost = {host}\nport = 5432\nsslmode = disable\n",
+                                  encoding="utf-8")
 
-    error = _refused(start_up(home, profile_name="plant"))
+    started = start_up(home, profile_name="plant")
 
-    assert error.failure is Failure.SHARED_SERVER
-    assert "db.plant.example" in error.message
-    assert "arrives with identity and access" in error.message
-    assert "--profile embedded" in error.hint
+    assert isinstance(started, Started) and not started.profile.is_embedded
+    try:
+        person = make_person("auditor")
+        session = sign_in(started.database.connect_args, login=person.login, password=person.password,
+                          code=person.next_code())
+        assert session.account.groups == ("auditor",)
+        _check_server_schema(started, session, person.password)  # at head: no error
+    finally:
+        started.close()
+
+
+def test_an_unreachable_shared_server_is_named_in_a_clear_message(home: AppPaths) -> None:
+    home.ensure()
+    home.profiles_file.write_text("[profile plant]\nhost = 127.0.0.1\nport = 1\nsslmode = disable\n",
+                                  encoding="utf-8")
+    started = start_up(home, profile_name="plant")
+    assert isinstance(started, Started)
+    try:
+        with pytest.raises(DatabaseUnavailable, match=r"127\.0\.0\.1:1 cannot be reached") as caught:
+            sign_in(started.database.connect_args, login="someone", password="any password", code="123456")
+        assert "Check that the server is running" in caught.value.hint
+    finally:
+        started.close()
 
 
 def test_the_error_dialog_shows_what_happened_and_copies_the_details(qtbot: QtBot) -> None:
