@@ -95,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also trust this Ed25519 public key for seals (64 hex digits)")
     audit.add_parser("seal", parents=[common], help="seal the audit trail with this workstation's key")
 
+    from app.reports.cli_commands import add_report_parsers
+
+    add_report_parsers(sub, common)
+
     udi = sub.add_parser("udi", help="UDI scans").add_subparsers(dest="action", required=True)
     parse = udi.add_parser("parse", parents=[common], help="parse one scan (GS1, HIBCC, MA)")
     parse.add_argument("scan")
@@ -277,6 +281,12 @@ COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace], dict[str, 
 }
 
 
+def _commands() -> dict[tuple[str, str | None], Callable[[argparse.Namespace], dict[str, Any]]]:
+    from app.reports.cli_commands import report_commands
+
+    return {**COMMANDS, **report_commands()}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     want_json = "--json" in argv
@@ -286,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.main import run_gui
 
             return run_gui(home=args.home, profile=args.profile, language=args.language)
-        handler = COMMANDS[(args.command, getattr(args, "action", None))]
+        handler = _commands()[(args.command, getattr(args, "action", None))]
         result = handler(args)
     except InvalidInput as exc:
         _report(exc, want_json)

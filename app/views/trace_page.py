@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,16 @@ EXPORT_BATCH = 1_000  # rows between two cancellation checks while exporting
 MAX_LOT_NO = 20  # GS1 AI (10) is X..20: anything longer is a scan, not a lot number
 ROW_HEIGHT = 24
 Cell = str | int
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A trace result with its table rows and tree, ready for the GUI thread to attach."""
+
+    result: TraceResult
+    consignee_cells: list[Sequence[Cell]]
+    movement_cells: list[Sequence[Cell]]
+    tree: QTreeWidgetItem
 
 
 def _scan_fields(text: str) -> tuple[str, str | None, str | None] | None:
@@ -270,19 +281,26 @@ class TracePage(QWidget):
         self._query = (lot_no, di, serial)
         new_uow = self._ctx.new_uow
 
-        def work(op: OperationContext) -> TraceResult:
-            return trace_lot(new_uow(), direction=direction, lot_no=lot_no, di=di, serial=serial,
-                             detail_limit=DETAIL_LIMIT, checkpoint=op.check_cancelled)
+        def work(op: OperationContext) -> _Shown:
+            result = trace_lot(new_uow(), direction=direction, lot_no=lot_no, di=di, serial=serial,
+                               detail_limit=DETAIL_LIMIT, checkpoint=op.check_cancelled)
+            op.check_cancelled()
+            # Everything the page shows is prepared here, off the GUI thread (a hub lot's result is
+            # thousands of rows and tree items; building them on the GUI thread stalled it ~270 ms).
+            # Table cells are plain values and tree items are not QObjects: both may be made here.
+            labels = self._kind_labels()
+            return _Shown(result, [self._consignee_cells(c, labels) for c in result.consignees],
+                          [self._movement_cells(m) for m in result.movements], self._build_tree(result))
 
         self.problem.hide()
         self.summary.setText(self.tr("Tracing lot %1…").replace("%1", lot_no))
         self._set_busy(True)
-        operation: Operation[TraceResult] | None = None
+        operation: Operation[_Shown] | None = None
 
-        def done(result: TraceResult) -> None:
+        def done(shown: _Shown) -> None:
             if self._operation is operation:
                 self._set_busy(False)
-                self._show_result(result)
+                self._show_result(shown)
 
         def failed(exc: BaseException) -> None:
             if self._operation is operation:
@@ -368,13 +386,18 @@ class TracePage(QWidget):
         self._show_problem(message)
         self.trace_failed.emit(message)
 
-    def _show_result(self, result: TraceResult) -> None:
+    def _show_result(self, shown: _Shown) -> None:
+        result = shown.result
         self.result = result
         self._operation = None
-        labels = self._kind_labels()
-        self.consignee_model.set_rows([self._consignee_cells(c, labels) for c in result.consignees])
-        self.timeline_model.set_rows([self._movement_cells(m) for m in result.movements])
-        self._fill_tree(result)
+        self.consignee_model.set_rows(shown.consignee_cells)
+        self.timeline_model.set_rows(shown.movement_cells)
+        self.tree.clear()
+        self.tree.addTopLevelItem(shown.tree)
+        if len(result.lots) + len(result.consignees) <= 200:
+            self.tree.expandAll()
+        else:
+            shown.tree.setExpanded(True)  # one level: expanding thousands of items at once stalls the GUI
         forward = result.direction == "forward"
         self.tabs.setTabText(0, self.tr("Consignees (%1)").replace("%1", QLocale().toString(
             result.summary.consignee_lines)) if forward else self.tr("Consignees"))
@@ -428,8 +451,8 @@ class TracePage(QWidget):
         return [m.moved_on.isoformat(), self._movement_labels().get(m.kind, m.kind), m.di, m.lot_no,
                 m.serial or "", f"{route}  {names}" if names else route, m.quantity, m.document_no]
 
-    def _fill_tree(self, result: TraceResult) -> None:
-        self.tree.clear()
+    def _build_tree(self, result: TraceResult) -> QTreeWidgetItem:
+        """The start lot's item with everything under it (built off the GUI thread, attached on it)."""
         n = QLocale().toString
         lots = {lot.id: lot for lot in result.lots}
         children: dict[int, list[int]] = defaultdict(list)
@@ -447,12 +470,10 @@ class TracePage(QWidget):
         relation = {"start": self.tr("start"), "component": self.tr("component"), "finished": self.tr("finished")}
         kinds = self._kind_labels()
 
-        def lot_item(lot: TracedLot, parent: QTreeWidgetItem | None, path: frozenset[int]) -> None:
+        def lot_item(lot: TracedLot, parent: QTreeWidgetItem | None, path: frozenset[int]) -> QTreeWidgetItem:
             item = QTreeWidgetItem([f"{lot.lot_no}  ·  {lot.product_name}", n(lot.quantity_in_scope),
                                     f"{relation[lot.relation]} · DI {lot.di} · {lot.status}"])
-            if parent is None:
-                self.tree.addTopLevelItem(item)
-            else:
+            if parent is not None:
                 parent.addChild(item)
             tiers: dict[int, QTreeWidgetItem] = {}
             for c in by_lot.get((lot.di, lot.lot_no), ()):
@@ -471,12 +492,9 @@ class TracePage(QWidget):
             for child in children.get(lot.id, ()):
                 if child in lots and child not in path:  # a cycle in bad data is shown once, not forever
                     lot_item(lots[child], item, path | {child})
+            return item
 
-        lot_item(result.start, None, frozenset({result.start.id}))
-        if len(result.lots) + len(result.consignees) <= 200:
-            self.tree.expandAll()
-        else:
-            self.tree.expandToDepth(1)
+        return lot_item(result.start, None, frozenset({result.start.id}))
 
     def _on_export_clicked(self) -> None:
         lot_no = self._query[0] if self._query else "trace"

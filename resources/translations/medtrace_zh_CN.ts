@@ -4032,7 +4032,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
 <context>
     <name>TracePage</name>
     <message>
-        <location filename="../../app/views/trace_page.py" line="+137"/>
+        <location filename="../../app/views/trace_page.py" line="+148"/>
         <source>Trace</source>
         <translation>追溯</translation>
     </message>
@@ -4181,12 +4181,12 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+5"/>
-        <location line="+173"/>
+        <location line="+185"/>
         <source>Consignees</source>
         <translation>收货单位</translation>
     </message>
     <message>
-        <location line="-172"/>
+        <location line="-184"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
@@ -4209,7 +4209,7 @@ When the same lot number exists for several products, add the product DI; for on
         <translation>请输入批号，或扫描标签上的 UDI。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+20"/>
         <source>Tracing lot %1…</source>
         <translation>正在追溯批次 %1…</translation>
     </message>
@@ -4239,7 +4239,7 @@ When the same lot number exists for several products, add the product DI; for on
         <translation>无结果。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+17"/>
         <source>Consignees (%1)</source>
         <translation>收货单位（%1）</translation>
     </message>
@@ -4334,7 +4334,7 @@ When the same lot number exists for several products, add the product DI; for on
         <translation>成品</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+11"/>
         <source>Tier %1</source>
         <translation>第 %1 级</translation>
     </message>
@@ -4354,7 +4354,7 @@ When the same lot number exists for several products, add the product DI; for on
         <translation>收自 %1</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+11"/>
         <source>Export consignees</source>
         <translation>导出收货单位</translation>
     </message>
