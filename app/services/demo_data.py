@@ -1271,7 +1271,7 @@ def _seed_large(conn: Connection, *, seed: int, lots: int, today: dt.date, say: 
         INSERT INTO lot (id, product_id, lot_no, production_date, expiry_date, quantity, status)
         SELECT lot_id, product_id, lot_no, production_date, expiry_date, quantity, status FROM g_fin ORDER BY lot_id
         """)
-    run("SELECT setval(pg_get_serial_sequence('lot', 'id'), :lot_base + :n_comp + :n_fin)")
+    run("SELECT setval(pg_get_serial_sequence('lot', 'id'), CAST(:lot_base AS bigint) + :n_comp + :n_fin)")
 
     phase("Inserting genealogy edges")
     run("""

@@ -54,6 +54,7 @@ def _fingerprint(database: Database) -> str:
 
 @pytest.fixture
 def small_demo(committed: Database) -> SeedSummary:
+    _empty(committed)  # demonstration data only goes into an empty database
     return seed_demo(committed.engine, scale="small", seed=2024)
 
 
@@ -174,6 +175,7 @@ def test_an_unknown_scale_is_refused(database: Database) -> None:
 
 @pytest.fixture
 def large_demo(committed: Database) -> SeedSummary:
+    _empty(committed)
     phases: list[str] = []
     summary = seed_demo(committed.engine, scale="large", seed=2024, progress=phases.append,
                         _lots=SCALED_DOWN_LOTS)

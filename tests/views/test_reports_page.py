@@ -26,7 +26,10 @@ from tests.integration.trace_scenario import TraceScenario, build_trace_scenario
 
 ACCOUNT = Account(login="qa_zhang", printed_name="张质量", state="active", enrolled=True, locked=False,
                   groups=("qa_reviewer",))
-STALL_BUDGET_S = 0.100
+# The 100 ms budget itself is measured in bench/reports.py (DEVELOPERS: performance lives in bench/, and
+# a shared 2-core CI box is too noisy for a 100 ms assertion). Here: a guard that rendering never blocks
+# the GUI thread outright — a report rendered on it would stall for seconds.
+STALL_BUDGET_S = 0.500
 
 
 @pytest.fixture
