@@ -26,6 +26,7 @@ Team rules for migrations:
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+
 from alembic import op
 
 revision: str = "0004"
