@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
@@ -27,6 +26,7 @@ from app.services.lot_release import LabelCheck, verify_label_scan
 from app.views.context import ViewContext
 from app.views.login_dialog import grow_to_fit
 from app.views.lot_table_model import while_alive
+from app.views.working_dialog import WorkingDialog
 
 GS = "\x1d"  # GS1 group separator (FNC1 inside the data); many wedges send it as Ctrl+]
 MATCH_STYLE = "background: #dcf1e2; color: #1b5e2f; border: 1px solid #9fcdad; border-radius: 4px; padding: 8px;"
@@ -45,7 +45,7 @@ class ScanField(QLineEdit):
         super().keyPressEvent(event)
 
 
-class LabelScanDialog(QDialog):
+class LabelScanDialog(WorkingDialog):
     """Scan → compare with the lot master → recorded as evidence for the release checklist."""
 
     verified = Signal(object)  # LabelCheck, after the database recorded the scan
@@ -174,16 +174,6 @@ class LabelScanDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, lambda: grow_to_fit(self))
-
-    def reject(self) -> None:
-        if not self._busy:
-            super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._busy:
-            event.ignore()
-            return
-        super().closeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.errors import AccountLocked, DatabaseUnavailable, InvalidCredentials, MedTraceError
 from app.services.identity import PendingActivation, SignedIn, sign_in
 from app.views.operations import OperationRunner
+from app.views.working_dialog import WorkingDialog
 
 TOTP_CODE = re.compile(r"^[0-9]{6}$")
 RECOVERY_CODE = re.compile(r"^[0-9A-Fa-f]{28}$")  # seven groups of four hex digits, dashes optional
@@ -193,7 +193,7 @@ class SignInForm(QWidget):
         self.submitted.emit()
 
 
-class LoginDialog(QDialog):
+class LoginDialog(WorkingDialog):
     """The sign-in window: on success `result_session` (and the password for the connection pool) or
     `pending` when the account must first choose a password and enrol an authenticator."""
 
@@ -289,18 +289,6 @@ class LoginDialog(QDialog):
         self.form.set_busy(busy)
         self.sign_in_button.setEnabled(not busy)
         self.cancel_button.setEnabled(not busy)
-
-    # While the database is answering, the dialog stays: a session opened after "Cancel" would be left
-    # behind live.
-    def reject(self) -> None:
-        if not self._busy:
-            super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._busy:
-            event.ignore()
-            return
-        super().closeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -14,10 +14,9 @@ from collections.abc import Sequence
 
 import shiboken6
 from PySide6.QtCore import QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QKeyEvent, QShowEvent
+from PySide6.QtGui import QColor, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
@@ -38,6 +37,7 @@ from app.views.context import ViewContext
 from app.views.login_dialog import grow_to_fit
 from app.views.lot_table_model import while_alive
 from app.views.operations import OperationContext
+from app.views.working_dialog import WorkingDialog
 
 TOTP_CODE = re.compile(r"^[0-9]{6}$")
 SIGNED_COLOUR = QColor("#1b5e2f")
@@ -65,7 +65,7 @@ def meaning_words(meaning: str, chinese: bool) -> str:
     return zh if chinese else english
 
 
-class SignatureDialog(QDialog):
+class SignatureDialog(WorkingDialog):
     """Re-authenticate and sign one or more lots with one stated meaning; then each lot's result."""
 
     signed = Signal(object)  # CeremonyResult, when the ceremony ran (some lots may have been refused)
@@ -385,17 +385,6 @@ class SignatureDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, lambda: grow_to_fit(self))
-
-    # While the database signs, the dialog stays: the person must see what was signed.
-    def reject(self) -> None:
-        if not self._busy:
-            super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._busy:
-            event.ignore()
-            return
-        super().closeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.finished_signing:
