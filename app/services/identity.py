@@ -8,6 +8,7 @@ issued, never the one-time code.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import psycopg
@@ -203,3 +204,38 @@ def bootstrap_first_admin(owner: psycopg.Connection, *, login: str, printed_name
     return owner.execute(
         sql.SQL("SELECT mt_bootstrap_first_admin(%s, %s)"), (login.strip().lower(), printed_name)
     ).fetchone()[0]
+
+
+def change_password(
+    base: dict[str, str], *, login: str, old_password: str, new_password: str, code: str
+) -> None:
+    """A person changes their own password (21 CFR 11.300(b)); their signing key is rewrapped under it.
+
+    The old password is proven by PostgreSQL, the TOTP code by the database; the new password reaches
+    the server only as a SCRAM verifier, and the same key pair is kept, so earlier signatures verify.
+    """
+    from app.security.signing import WrappedKey, rewrap
+
+    verdict = check_new_password(new_password, login=login)
+    if not verdict.ok:
+        raise InvalidInput(verdict.reason)
+    if new_password == old_password:
+        raise InvalidInput("The new password must differ from the current one.")
+    connection = connect_as(base, login.strip().lower(), old_password)
+    try:
+        token = verify_second_factor(connection, code, idle_minutes=5)
+        row = connection.execute(
+            "SELECT public_key, wrapped_key, wrap_params FROM mt_my_signing_key()"
+        ).fetchone()
+        if row is None:
+            raise InvalidInput("You have no signing key.", hint="Ask an administrator to reset your account.")
+        public_key, wrapped, params = row
+        stored = WrappedKey(bytes(public_key), bytes(wrapped), json.dumps(params, sort_keys=True))
+        renewed = rewrap(stored, login=login, old_password=old_password, new_password=new_password)
+        connection.execute(
+            "SELECT mt_change_password(%s, %s, %s)",
+            (scram_verifier(connection, login, new_password), renewed.wrapped, renewed.params),
+        )
+        end_session(connection, token)
+    finally:
+        connection.close()

@@ -226,6 +226,10 @@ class MainWindow(QMainWindow):
         settings.setShortcut(QKeySequence.StandardKey.Preferences)
         settings.triggered.connect(self.open_settings)
         file_menu.addAction(settings)
+        if self.account is not None:
+            change_password = QAction(self.tr("Change &password…"), self)
+            change_password.triggered.connect(self.open_change_password)
+            file_menu.addAction(change_password)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -246,6 +250,12 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self._settings, self._ctx.paths, self)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted and dialog.saved is not None:
             self._settings = dialog.saved
+
+    def open_change_password(self) -> None:
+        from app.views.change_password_dialog import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.account, self._page_args["base_args"], self._ctx.runner, self)
+        dialog.exec()
 
     def about_text(self) -> str:
         return self.tr(

@@ -951,6 +951,54 @@
     </message>
 </context>
 <context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../app/views/change_password_dialog.py" line="+24"/>
+        <source>Change password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>6-digit code</source>
+        <translation>6 位动态码</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Current password</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Authenticator code</source>
+        <translation>动态验证码</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Use at least 12 characters; a short phrase works well. Your signing key is re-protected with the new password, and your earlier signatures stay valid.</source>
+        <translation>至少 12 个字符，可以使用一句短语。您的签名密钥将用新密码重新保护，之前的电子签名仍然有效。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The two new passwords differ.</source>
+        <translation>两次输入的新密码不一致。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>The password could not be changed.</source>
+        <translation>密码未能修改。</translation>
+    </message>
+</context>
+<context>
     <name>ComingPage</name>
     <message>
         <location filename="../../app/views/pages.py" line="+54"/>
@@ -2186,6 +2234,11 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>Change &amp;password…</source>
+        <translation>修改密码(&amp;P)…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -2200,7 +2253,7 @@
         <translation>关于 MedTrace(&amp;A)</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+20"/>
         <source>&lt;h3&gt;MedTrace QA Workstation&lt;/h3&gt;&lt;p&gt;Version %1&lt;/p&gt;&lt;p&gt;Lot release, recalls, traceability and regulatory records for medical-device manufacturers.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MedTrace 质量保证工作站&lt;/h3&gt;&lt;p&gt;版本 %1&lt;/p&gt;&lt;p&gt;面向医疗器械生产企业的批次放行、召回、追溯和法规记录。&lt;/p&gt;</translation>
     </message>

@@ -291,3 +291,23 @@ def test_our_site_cannot_ship_a_lot_that_is_not_released(owner_conn, make_person
     with warehouse.verified_connection() as conn, pytest.raises(psycopg.Error, match="may not leave our site"):
         conn.execute("INSERT INTO movement (kind, lot_id, quantity, from_party_id, to_party_id, moved_on) "
                      "VALUES ('ship', %s, 1, %s, %s, '2026-10-03')", (lot_id, site, customer))
+
+
+def test_a_password_change_rewraps_the_signing_key_and_earlier_signatures_still_verify(
+    database: Database, owner_conn, reviewer: Person
+) -> None:
+    from app.services.identity import change_password
+
+    lot_id = make_release_ready_lot(owner_conn)
+    prepare_checklist(reviewer, lot_id)
+    assert sign(database, reviewer, [lot_id], "reviewed").all_signed
+    change_password(database.connect_args, login=reviewer.login, old_password=reviewer.password,
+                    new_password="a brand new passphrase 2027", code=reviewer.next_code())
+    with pytest.raises(InvalidCredentials):  # the old password no longer opens a connection
+        sign_lots(database.connect_args, login=reviewer.login, password=reviewer.password, code="000000",
+                  lot_ids=[lot_id], meaning="rejected", reason="x")
+    reviewer.password = "a brand new passphrase 2027"
+    # The same key, unwrapped by the new password, signs; the earlier signature still verifies.
+    assert sign(database, reviewer, [lot_id], "rejected", reason="复核发现问题 found on review").all_signed
+    with UnitOfWork.for_engine(database.engine) as uow:
+        assert {s.status for s in lot_signatures(uow, lot_id=lot_id)} == {"valid"}
