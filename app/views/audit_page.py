@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -67,6 +66,7 @@ from app.services.audit_trail import Verification, verify_audit_trail
 from app.views.context import ViewContext
 from app.views.operations import OperationContext, OperationRunner
 from app.views.reason_dialog import local_time
+from app.views.record_table import record_table
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
 
@@ -473,19 +473,8 @@ class AuditPage(QWidget):
         # -- entries and detail --
         self.model = AuditTableModel(ctx.runner, ctx.new_uow, self)
         self.model.set_query(AuditFilter())
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        vertical = self.table.verticalHeader()
-        vertical.hide()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never measure rows
-        vertical.setDefaultSectionSize(ROW_HEIGHT)
+        self.table = record_table(self.model, row_height=ROW_HEIGHT)
         horizontal = self.table.horizontalHeader()
-        horizontal.setHighlightSections(False)
         for key, width in COLUMN_WIDTHS.items():
             horizontal.resizeSection(COLUMNS.index(key), width)
         horizontal.setStretchLastSection(True)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -39,6 +38,7 @@ from app.views.lot_table_model import (
     while_alive,
 )
 from app.views.pages import lot_status_label
+from app.views.record_table import record_table
 
 # Changes to these tables change which lots are listed (or how they read); to these, a lot's record.
 LIST_TABLES = frozenset({"lot", "product"})
@@ -126,22 +126,9 @@ class LotsPage(QWidget):
         self.model = LotTableModel(ctx.runner, ctx.new_uow, prefer_english=english, parent=self)
         # Reading starts now, while the rest of the page is built (first paint budget: 100 ms).
         self.model.set_query(self._current_filter())
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
+        self.table = record_table(self.model, row_height=ROW_HEIGHT)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
-        vertical = self.table.verticalHeader()
-        vertical.hide()
-        # Fixed, uniform rows: the view never measures a row (no resizeRowsToContents on a million).
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(ROW_HEIGHT)
         horizontal = self.table.horizontalHeader()
-        horizontal.setHighlightSections(False)
-        horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for key, width in COLUMN_WIDTHS.items():
             horizontal.resizeSection(COLUMNS.index(key), width)
         horizontal.setSectionResizeMode(COLUMNS.index("product"), QHeaderView.ResizeMode.Stretch)

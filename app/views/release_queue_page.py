@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTabBar,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +46,7 @@ from app.services.identity import Account
 from app.services.lot_release import CeremonyResult, release_queue
 from app.views.context import ViewContext
 from app.views.lot_table_model import while_alive
+from app.views.record_table import record_table
 from app.views.release_detail import ReleaseDetail
 from app.views.signature_dialog import SignatureDialog
 
@@ -229,21 +229,10 @@ class ReleaseQueuePage(QWidget):
         self._set_section_titles({})
 
         self.model = ReleaseQueueModel(self)
-        self.table = QTableView()
+        self.table = record_table(self.model, row_height=ROW_HEIGHT,
+                                  selection=QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setObjectName("releaseQueueTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        vertical = self.table.verticalHeader()
-        vertical.hide()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(ROW_HEIGHT)
         horizontal = self.table.horizontalHeader()
-        horizontal.setHighlightSections(False)
-        horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for key, width in COLUMN_WIDTHS.items():
             horizontal.resizeSection(COLUMNS.index(key), width)
         checklist_title = self.model.headerData(0, Qt.Orientation.Horizontal)

@@ -40,6 +40,7 @@ from app.errors import InvalidInput, MedTraceError
 from app.services.trace import Consignee, TracedLot, TracedMovement, TraceResult, iter_consignees, trace_lot
 from app.views.context import ViewContext
 from app.views.operations import Operation, OperationContext
+from app.views.record_table import record_table
 
 DETAIL_LIMIT = 2_000  # rows per list on screen; the summary and the export cover everything
 EXPORT_BATCH = 1_000  # rows between two cancellation checks while exporting
@@ -116,16 +117,7 @@ class _RowsModel(QAbstractTableModel):
 
 
 def _table(model: QAbstractTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setShowGrid(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view = record_table(model, row_height=ROW_HEIGHT, selection=QAbstractItemView.SelectionMode.ExtendedSelection)
     view.horizontalHeader().setStretchLastSection(True)
     return view
 
