@@ -17,13 +17,13 @@ from openpyxl import load_workbook
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from app.cli import report as report_cli_group
 from app.config import AppPaths
 from app.db.engine import Database
 from app.db.uow import UnitOfWork
 from app.errors import InvalidInput, NotFound
 from app.models.enums import MovementKind, PartyKind
 from app.reports.catalogue import CATALOGUE
-from app.reports.cli_commands import add_report_parsers, report_commands
 from app.services.audit_trail import verify_audit_trail
 from app.services.reports import (
     NMPA_COLUMNS,
@@ -377,7 +377,7 @@ def report_cli(app_paths: AppPaths) -> Iterator[tuple[argparse.ArgumentParser, s
     common.add_argument("--profile")
     common.add_argument("--json", action="store_true")
     parser = argparse.ArgumentParser(prog="medtrace")
-    add_report_parsers(parser.add_subparsers(dest="command"), common)
+    report_cli_group.add_parsers(parser.add_subparsers(dest="command"), common)
     yield parser, str(app_paths.config_dir.parent)
 
 
@@ -385,7 +385,7 @@ def test_the_report_command_writes_a_recorded_file_and_verify_tells_it_from_an_e
     report_cli: tuple[argparse.ArgumentParser, str], owner_conn: psycopg.Connection, tmp_path: Path,
 ) -> None:
     parser, home = report_cli
-    commands = report_commands()
+    commands = report_cli_group.COMMANDS
     owner_conn.execute("INSERT INTO product (agency, di, name, risk_class, shelf_life_days) "
                        "VALUES ('GS1', %s, '医用外科口罩', 'II', 730) ON CONFLICT DO NOTHING",
                        (gtin14("0697999999991"),))

@@ -1,7 +1,7 @@
 """`medtrace report NAME [--param …] --format pdf|xlsx --out FILE`, `report verify FILE`, `report list`.
 
 The parameters of each report come from the catalogue, so the command line and the Reports page
-accept the same inputs and refuse the same mistakes. Like the other headless commands (app/cli.py),
+accept the same inputs and refuse the same mistakes. Like the other headless administration commands,
 these use the owner connection of the embedded database; the person who ran them is named on the
 report as the OS user, and the audit trail attributes the export to the database role.
 """
@@ -11,17 +11,17 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.cli.common import EXIT_FAILED, EXIT_OK, Commands, admin_database
 from app.reports.catalogue import CATALOGUE, CHOICE, DATE, DAYS, FORMATS
 
 LIST = "list"
 VERIFY = "verify"
 
 
-def add_report_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add `report …` to the `medtrace` parser; `sub` is its subparsers action, `common` the shared options."""
     report = sub.add_parser("report", help="regulatory reports (PDF, Excel) and checking a report file")
     actions = report.add_subparsers(dest="action", required=True)
@@ -51,15 +51,6 @@ def add_report_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     actions.add_parser(LIST, parents=[common], help="list the reports and their parameters")
 
 
-def report_commands() -> dict[tuple[str, str | None], Callable[[argparse.Namespace], dict[str, Any]]]:
-    commands: dict[tuple[str, str | None], Callable[[argparse.Namespace], dict[str, Any]]] = {
-        ("report", key): cmd_report for key in CATALOGUE
-    }
-    commands[("report", VERIFY)] = cmd_report_verify
-    commands[("report", LIST)] = cmd_report_list
-    return commands
-
-
 def _language(args: argparse.Namespace) -> str:
     from app.config import AppPaths, load_settings
 
@@ -81,7 +72,6 @@ def _format(args: argparse.Namespace, formats: tuple[str, ...]) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
-    from app.cli import _admin_database
     from app.config import AppPaths
     from app.db.migrations import ensure_at_head
     from app.db.uow import UnitOfWork
@@ -91,7 +81,7 @@ def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
     definition = CATALOGUE[args.action]
     params = {p.name: getattr(args, p.name, None) for p in definition.parameters}
     paths = AppPaths.resolve(args.home)
-    with _admin_database(args) as database:
+    with admin_database(args) as database:
         ensure_at_head(database.engine)
         result = export_report(
             UnitOfWork.for_engine(database.engine), report=definition.key, params=params,
@@ -103,10 +93,9 @@ def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_report_verify(args: argparse.Namespace) -> dict[str, Any]:
-    from app.cli import EXIT_FAILED, EXIT_OK, _admin_database
     from app.services.reports import verify_report_file
 
-    with _admin_database(args) as database, database.raw_connection() as conn:
+    with admin_database(args) as database, database.raw_connection() as conn:
         verification = verify_report_file(conn, args.file)
     return {**verification.as_json(), "text": verification.describe(),
             "_exit": EXIT_OK if verification.ok else EXIT_FAILED}
@@ -123,3 +112,10 @@ def cmd_report_list(_args: argparse.Namespace) -> dict[str, Any]:
                         "parameters": [{"name": p.name, "kind": p.kind, "required": p.required,
                                         "default": p.default} for p in definition.parameters]})
     return {"reports": reports, "text": "\n".join(lines)}
+
+
+COMMANDS: Commands = {
+    **{("report", key): cmd_report for key in CATALOGUE},
+    ("report", VERIFY): cmd_report_verify,
+    ("report", LIST): cmd_report_list,
+}

@@ -1,0 +1,61 @@
+"""What every command group of `medtrace` shares: exit codes, the usage error, the owner connection."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from app.config import AppPaths, Profile, select_profile
+from app.errors import ConfigurationError, InvalidInput
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+
+# A command handler takes the parsed arguments and returns the JSON document, with its human text
+# under "text" and, where it is not 0, the exit code under "_exit".
+Handler = Callable[[argparse.Namespace], dict[str, Any]]
+Commands = dict[tuple[str, str | None], Handler]
+
+
+class UsageError(InvalidInput):
+    """The command line itself is wrong."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override] — argparse's NoReturn
+        raise UsageError(message, hint=f"See: {self.prog} --help")
+
+
+def parse_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{value}” is not a date like 2026-11-21") from None
+
+
+def profile_of(args: argparse.Namespace) -> Profile:
+    return select_profile(AppPaths.resolve(args.home), args.profile)
+
+
+@contextlib.contextmanager
+def admin_database(args: argparse.Namespace) -> Iterator[Any]:
+    """The owner connection of the embedded database (the OS user who owns its data folder)."""
+    from app.db.engine import open_embedded
+
+    profile = profile_of(args)
+    if not profile.is_embedded:
+        raise ConfigurationError(
+            f"Profile “{profile.name}” is a shared server; administer it as a database administrator.",
+            hint="On a shared server, sign in as a person: commands that act as a person take --user.",
+        )
+    paths = AppPaths.resolve(args.home)
+    paths.ensure()
+    database = open_embedded(paths)
+    try:
+        yield database
+    finally:
+        database.close()
