@@ -234,7 +234,9 @@ def dashboard_counts(uow: UnitOfWork, *, today: dt.date | None = None) -> Dashbo
     )
 
 
-def dashboard_snapshot(uow: UnitOfWork, *, as_of: dt.date | None = None, groups: Iterable[str] = ()) -> DashboardSnapshot:
+def dashboard_snapshot(
+    uow: UnitOfWork, *, as_of: dt.date | None = None, groups: Iterable[str] = ()
+) -> DashboardSnapshot:
     """Every tile of the Dashboard, read in one transaction.
 
     `as_of` defaults to the server's date; `groups` are the signed-in person's group roles: the

@@ -145,7 +145,9 @@ def test_the_audit_tile_shows_the_last_seal_and_the_last_verification_with_its_o
     assert not audit.tampering_suspected
 
 
-def test_a_failed_verification_raises_the_tampering_banner_until_one_succeeds(session: Session, uow: UnitOfWork) -> None:
+def test_a_failed_verification_raises_the_tampering_banner_until_one_succeeds(
+    session: Session, uow: UnitOfWork
+) -> None:
     conn = session.connection().connection.driver_connection
     broken = Verification(10, 0, 0, None, (Problem(4, 4, "the hash does not match"),), 0.1)
     record_verification(conn, broken)
