@@ -28,8 +28,8 @@ import platform
 import secrets
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -38,12 +38,11 @@ from app.db.migrations import head_revision
 from app.reports.document import ReportDocument, Section
 from app.security.permissions import FUNCTION_GRANTS, GMP_TABLES, GROUPS, LOT_UPDATE_COLUMNS, TABLE_GRANTS
 from app.services.audit_trail import record_event, verify_audit_trail
+from app.services.clauses import MatrixRow, traceability_matrix
 
 IQ = "IQ"
 OQ = "OQ"
 VALIDATION_EVENT = "validation_run"
-
-Progress = Callable[[int, int, str], None]
 
 # The libraries the workstation is built on (pyproject.toml): their installed versions are IQ evidence.
 LIBRARIES = ("PySide6-Essentials", "SQLAlchemy", "alembic", "psycopg", "reportlab", "openpyxl", "keyring", "pyotp",
@@ -113,7 +112,7 @@ class ValidationRun:
     schema_revision: str | None
     installed: InstalledFiles
     versions: tuple[tuple[str, str], ...]
-    checks: tuple[Check, ...] = field(default_factory=tuple)
+    checks: tuple[Check, ...]
 
     @property
     def ok(self) -> bool:
@@ -137,7 +136,7 @@ class ValidationRun:
 
 
 def run_validation(conn: psycopg.Connection, *, trusted_keys: Iterable[bytes] = (),
-                   install_root: Path | None = None, progress: Progress | None = None) -> ValidationRun:
+                   install_root: Path | None = None) -> ValidationRun:
     """Run every IQ and OQ check on this installation and the database behind `conn`.
 
     `conn` is the database administrator's connection (the embedded server's superuser, or the site's
@@ -147,33 +146,26 @@ def run_validation(conn: psycopg.Connection, *, trusted_keys: Iterable[bytes] = 
     started_at = _now(conn)
     versions = _versions()
     installed = installed_files(install_root)
-    steps: list[Callable[[], list[Check]]] = [
-        lambda: [_check_versions(versions)],
-        lambda: [_check_installed_files(installed, install_root)],
-        lambda: [_check_schema(conn)],
-        lambda: _check_server_settings(conn),
-        lambda: [_check_table_grants(conn)],
-        lambda: [_check_function_grants(conn)],
-        lambda: [_check_row_level_security(conn)],
-        lambda: [_check_guard_triggers(conn)],
-        lambda: [_check_totp_vectors(conn)],
-        lambda: [_check_append_only(conn)],
-        lambda: [_check_two_person_rule(conn)],
-        lambda: [_check_audit_chain(conn, trusted_keys)],
-        lambda: [_check_fingerprint_round_trip()],
-    ]
-    checks: list[Check] = []
-    for number, step in enumerate(steps):
-        if progress is not None:
-            progress(number, len(steps), checks[-1].title if checks else "")
-        checks.extend(step())
-    if progress is not None:
-        progress(len(steps), len(steps), "")
+    checks = (
+        _check_versions(versions),
+        _check_installed_files(installed, install_root),
+        _check_schema(conn),
+        _check_server_settings(conn),
+        _check_table_grants(conn),
+        _check_function_grants(conn),
+        _check_row_level_security(conn),
+        _check_guard_triggers(conn),
+        _check_totp_vectors(conn),
+        _check_append_only(conn),
+        _check_two_person_rule(conn),
+        _check_audit_chain(conn, trusted_keys),
+        _check_fingerprint_round_trip(),
+    )
     server_version = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
     database = str(conn.execute("SELECT current_database()").fetchone()[0])  # type: ignore[index]
     return ValidationRun(started_at=started_at, finished_at=_now(conn), database=database,
                          server_version=server_version, schema_revision=_schema_revision(conn),
-                         installed=installed, versions=versions, checks=tuple(checks))
+                         installed=installed, versions=versions, checks=checks)
 
 
 def record_validation(conn: psycopg.Connection, run: ValidationRun, files: Sequence[tuple[Path, str, str]]) -> int:
@@ -283,7 +275,7 @@ SERVER_SETTINGS = (
 )
 
 
-def _check_server_settings(conn: psycopg.Connection) -> list[Check]:
+def _check_server_settings(conn: psycopg.Connection) -> Check:
     wrong, seen = [], []
     for name, accepted, why in SERVER_SETTINGS:
         value = str(conn.execute(f"SHOW {name}").fetchone()[0])  # type: ignore[index]  # names are constants
@@ -295,8 +287,8 @@ def _check_server_settings(conn: psycopg.Connection) -> list[Check]:
         wrong.append(f"PostgreSQL {version // 10000} is older than the supported 15")
     ssl = str(conn.execute("SHOW ssl").fetchone()[0])  # type: ignore[index]
     seen.append(f"ssl={ssl}")
-    return [Check("IQ-04", IQ, "Database server settings", ("Annex 11 §7.1", "21 CFR 11.300"), not wrong,
-                  "; ".join(wrong) if wrong else ", ".join(seen))]
+    return Check("IQ-04", IQ, "Database server settings", ("Annex 11 §7.1", "21 CFR 11.300"), not wrong,
+                 "; ".join(wrong) if wrong else ", ".join(seen))
 
 
 # == OQ ===========================================================================================
@@ -576,7 +568,7 @@ class WrittenValidation:
 
 
 def validation_document(run: ValidationRun, *, language: str, company: str, generated_by: str,
-                        matrix: Sequence[object] = ()) -> ReportDocument:
+                        matrix: Sequence[MatrixRow] = ()) -> ReportDocument:
     from app.reports.document import ALERT, FLAG, OK, Column, Facts, Note, Table
 
     w = lambda key, **kv: _w(language, key, **kv)  # noqa: E731
@@ -598,7 +590,7 @@ def validation_document(run: ValidationRun, *, language: str, company: str, gene
               count=len(run.versions)),
     ]
     if matrix:
-        rows = [(m.clause, m.feature, m.test, m.result) for m in matrix]  # type: ignore[attr-defined]
+        rows = [(m.clause, m.feature, m.test, m.result) for m in matrix]
         sections.append(Table(w("matrix"), (Column(w("clause"), width=1.2), Column(w("feature"), width=2.5),
                                             Column(w("test"), width=4), Column(w("last_result"), width=0.9)),
                               rows, count=len(rows), sheet="Matrix"))
@@ -618,22 +610,21 @@ def write_validation_report(conn: psycopg.Connection, run: ValidationRun, *, out
     """
     from app.reports.excel import render_xlsx
     from app.reports.pdf import render_pdf
-    from app.services.clauses import traceability_matrix
     from app.services.reports import _check_folder, _not_written, _temporary_file, file_sha256
 
     project = Path(__file__).resolve().parents[2]
     matrix = traceability_matrix(tests_root or project / "tests", junit_xml or project / "build" / "test-results.xml",
                                  language=language)
-    company = conn.execute("SELECT name FROM party WHERE kind = 'manufacturer' ORDER BY id LIMIT 1").fetchone()
+    row = conn.execute("SELECT name FROM party WHERE kind = 'manufacturer' ORDER BY id LIMIT 1").fetchone()
+    company = row[0] if row else "—"
     database_user = conn.execute("SELECT session_user").fetchone()[0]  # type: ignore[index]
     generated_by = f"{getpass.getuser()} ({database_user})"
     stem = run.started_at.strftime("medtrace-validation-%Y%m%d-%H%M%S")
     pdf_path, xlsx_path = (out_dir.expanduser().absolute() / f"{stem}.{ext}" for ext in ("pdf", "xlsx"))
     _check_folder(pdf_path)
-    pdf_doc = validation_document(run, language=language, company=company[0] if company else "—",
-                                  generated_by=generated_by)
-    xlsx_doc = validation_document(run, language=language, company=company[0] if company else "—",
-                                   generated_by=generated_by, matrix=matrix)
+    pdf_doc = validation_document(run, language=language, company=company, generated_by=generated_by)
+    xlsx_doc = validation_document(run, language=language, company=company, generated_by=generated_by,
+                                   matrix=matrix)
     temporaries = [_temporary_file(pdf_path), _temporary_file(xlsx_path)]
     try:
         pdf = render_pdf(pdf_doc, temporaries[0])
