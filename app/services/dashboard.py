@@ -31,6 +31,12 @@ class DashboardCounts:
         return sum(self.lots_by_status.values())
 
 
+def server_date(uow: UnitOfWork) -> dt.date:
+    """The database server's date: what "today" means for expiry (DESIGN §3: workstation clocks are never trusted)."""
+    with uow:
+        return uow.session.execute(select(func.current_date())).scalar_one()  # type: ignore[no-any-return]
+
+
 def dashboard_counts(uow: UnitOfWork, *, today: dt.date | None = None) -> DashboardCounts:
     """Lots per status, lots in circulation expiring within 30 and 90 days, open deviations.
 

@@ -2,6 +2,104 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AcknowledgeDialog</name>
+    <message>
+        <location filename="../../app/views/expiry_alerts.py" line="+367"/>
+        <source>Acknowledge expiry alert</source>
+        <translation>确认效期预警</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Lot %1 · %2</source>
+        <translation>批次 %1 · %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Expiry date</source>
+        <translation>失效日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Site</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Threshold</source>
+        <translation>预警阈值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 days</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Raised</source>
+        <translation>发出时间</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Escalated</source>
+        <translation>已升级</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>What you checked and what will happen to the stock (required)</source>
+        <translation>您核查了什么、库存将如何处理（必填）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>— decide later —</source>
+        <translation>— 稍后决定 —</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Disposition</source>
+        <translation>处置</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Write a note: what you checked and what will happen to the stock.</source>
+        <translation>请填写备注：您核查了什么、库存将如何处理。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The note is too long (at most %1 characters).</source>
+        <translation>备注过长（最多 %1 个字符）。</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Not recorded: %1 Their note and disposition stand; the list shows them.</source>
+        <translation>未记录：%1 以对方的备注和处置为准，列表中可查看。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The acknowledgement could not be recorded because of an unexpected problem; the details are in the log.</source>
+        <translation>因意外问题未能记录确认；详情见日志。</translation>
+    </message>
+</context>
+<context>
     <name>ActivationCodeDialog</name>
     <message>
         <location filename="../../app/views/admin_page.py" line="+231"/>
@@ -408,6 +506,67 @@
     </message>
 </context>
 <context>
+    <name>AgendaPanel</name>
+    <message>
+        <location filename="../../app/views/expiry_calendar.py" line="+529"/>
+        <source>Next %1 days</source>
+        <translation>未来 %1 天</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>%1 lot(s) with stock expire by %2, %3 units on hand.</source>
+        <translation>%1 个有库存的批次在 %2 前失效，现有库存 %3。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No lot with stock on hand expires in this period.</source>
+        <translation>此期间内没有有库存的批次失效。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 lot(s) with stock have no expiry date, so no calendar can show them. Enter their expiry date in the lot record (Lots page).</source>
+        <translation>%1 个有库存的批次没有失效日期，日历无法显示。请在批次记录（批次页面）中填写失效日期。</translation>
+    </message>
+</context>
+<context>
+    <name>AlertPanel</name>
+    <message>
+        <location filename="../../app/views/expiry_alerts.py" line="-194"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Acknowledge…</source>
+        <translation>确认…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Record that you have seen this alert, with a note and a disposition</source>
+        <translation>记录您已知悉此预警，并填写备注和处置</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your role may see expiry alerts but not acknowledge them.</source>
+        <translation>您的角色可以查看效期预警，但不能确认。</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>No expiry alert is waiting. Alerts are raised by the daily expiry check when a lot with stock crosses one of its product&apos;s thresholds.</source>
+        <translation>没有待处理的效期预警。有库存的批次达到其产品的某个预警阈值时，每日效期检查会发出预警。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 escalated, %2 waiting for acknowledgement, %3 in all.</source>
+        <translation>已升级 %1 条，待确认 %2 条，共 %3 条。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The alerts could not be loaded: %1</source>
+        <translation>无法加载预警：%1</translation>
+    </message>
+</context>
+<context>
     <name>AuditAction</name>
     <message>
         <location filename="../../app/views/audit_page.py" line="+119"/>
@@ -567,23 +726,23 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+51"/>
+        <location line="+40"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location line="-40"/>
-        <location line="+299"/>
+        <location line="-29"/>
+        <location line="+288"/>
         <source>Verify integrity</source>
         <translation>校验完整性</translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-287"/>
         <source>Recompute every link of the hash chain and check the seals</source>
         <translation>重新计算哈希链的每一环并校验封签</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+127"/>
         <source>The start date is after the end date.</source>
         <translation>起始日期晚于截止日期。</translation>
     </message>
@@ -686,7 +845,7 @@
 <context>
     <name>AuditProblem</name>
     <message>
-        <location line="-664"/>
+        <location line="-653"/>
         <source>the entry or its link was altered</source>
         <translation>该记录或其链接被篡改</translation>
     </message>
@@ -951,6 +1110,19 @@
     </message>
 </context>
 <context>
+    <name>CalendarModel</name>
+    <message>
+        <location filename="../../app/views/expiry_calendar.py" line="-312"/>
+        <source>%1: no lot with stock expires</source>
+        <translation>%1：没有有库存的批次失效</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1: %2 lot(s) with stock expire</source>
+        <translation>%1：%2 个有库存的批次失效</translation>
+    </message>
+</context>
+<context>
     <name>ChangePasswordDialog</name>
     <message>
         <location filename="../../app/views/change_password_dialog.py" line="+24"/>
@@ -983,12 +1155,12 @@
         <translation>动态验证码</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Use at least 12 characters; a short phrase works well. Your signing key is re-protected with the new password, and your earlier signatures stay valid.</source>
         <translation>至少 12 个字符，可以使用一句短语。您的签名密钥将用新密码重新保护，之前的电子签名仍然有效。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>The two new passwords differ.</source>
         <translation>两次输入的新密码不一致。</translation>
     </message>
@@ -1185,6 +1357,52 @@
     </message>
 </context>
 <context>
+    <name>DayDelegate</name>
+    <message>
+        <location filename="../../app/views/expiry_calendar.py" line="+74"/>
+        <source>+ %1 more</source>
+        <translation>另有 %1 个</translation>
+    </message>
+</context>
+<context>
+    <name>DayPanel</name>
+    <message>
+        <location line="+141"/>
+        <source>Choose a day</source>
+        <translation>请选择日期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Press Enter on a day, or click it, to list the lots that expire that day.</source>
+        <translation>在某一天上按 Enter 或单击，即可列出当天失效的批次。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Acknowledge alert…</source>
+        <translation>确认预警…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No lot with stock on hand expires on this day.</source>
+        <translation>当天没有有库存的批次失效。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 lot(s), %2 units on hand. Select a lot with an alert to acknowledge it.</source>
+        <translation>%1 个批次，现有库存 %2。选择有预警的批次即可确认。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Lots expiring on %1</source>
+        <translation>%1 失效的批次</translation>
+    </message>
+</context>
+<context>
     <name>EditLotDialog</name>
     <message>
         <location filename="../../app/views/record_edit_dialogs.py" line="+313"/>
@@ -1301,6 +1519,394 @@
         <location line="+14"/>
         <source>Something went wrong that MedTrace did not expect (%1). The operation did not finish. The details are in the log in %2.</source>
         <translation>MedTrace 遇到了意外问题（%1），操作未完成。详细信息已写入日志，位于 %2。</translation>
+    </message>
+</context>
+<context>
+    <name>ExpiringLotModel</name>
+    <message>
+        <location filename="../../app/views/expiry_alerts.py" line="-209"/>
+        <source>Expiry date</source>
+        <translation>失效日期</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Lot</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>DI</source>
+        <translation>产品标识</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Site</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>On hand</source>
+        <translation>现有库存</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Days left</source>
+        <translation>剩余天数</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Threshold</source>
+        <translation>预警阈值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expiry alert</source>
+        <translation>效期预警</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Acknowledged by</source>
+        <translation>确认人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Disposition</source>
+        <translation>处置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Raised</source>
+        <translation>发出时间</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>≤ %1 days</source>
+        <translation>≤ %1 天</translation>
+    </message>
+</context>
+<context>
+    <name>ExpiryCalendarPage</name>
+    <message>
+        <location filename="../../app/views/expiry_calendar.py" line="+81"/>
+        <source>Expiry</source>
+        <translation>效期</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>‹ Previous</source>
+        <translation>‹ 上月</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Previous month (PgUp)</source>
+        <translation>上个月（PgUp）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Back to today (Home)</source>
+        <translation>回到今天（Home）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Next ›</source>
+        <translation>下月 ›</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Next month (PgDn)</source>
+        <translation>下个月（PgDn）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>A month of days with their counts</source>
+        <translation>按月显示每天的批次数</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>One week, with the lots of each day</source>
+        <translation>一周，列出每天的批次</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Agenda</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Everything that expires in the next days, in date order</source>
+        <translation>按日期列出未来几天内失效的全部批次</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Export calendar (.ics)…</source>
+        <translation>导出日历 (.ics)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Write the expiry dates as calendar events with reminders at the thresholds, for Outlook or Thunderbird</source>
+        <translation>将失效日期导出为日历事件，并在各预警阈值处提醒，可导入 Outlook 或 Thunderbird</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Expiry report…</source>
+        <translation>效期报告…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open the expiry report (PDF or Excel) on the Reports page</source>
+        <translation>在报告页面打开效期报告（PDF 或 Excel）</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show the agenda</source>
+        <translation>显示列表</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Day</source>
+        <translation>当天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+311"/>
+        <source>Expiry alerts</source>
+        <translation>效期预警</translation>
+    </message>
+    <message>
+        <location line="-213"/>
+        <source>Export calendar</source>
+        <translation>导出日历</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>iCalendar files (*.ics)</source>
+        <translation>iCalendar 文件 (*.ics)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Writing the calendar…</source>
+        <translation>正在写入日历…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Calendar saved to %1. Import it in Outlook or Thunderbird; each lot is an event on its expiry date with reminders at its thresholds.</source>
+        <translation>日历已保存到 %1。可导入 Outlook 或 Thunderbird；每个批次是其失效日期上的一个事件，并在各预警阈值处提醒。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The calendar could not be written (%1); no file was saved.</source>
+        <translation>无法写入日历（%1）；未保存任何文件。</translation>
+    </message>
+    <message>
+        <location line="+73"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Week of %1 – %2</source>
+        <translation>%1 – %2 这一周</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>MMMM yyyy</source>
+        <translation>yyyy年M月</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>this week</source>
+        <translation>本周</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No lot matching the filters expires in %1.</source>
+        <translation>%1 没有符合筛选条件的批次失效。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No lot with stock on hand expires in %1. PgUp and PgDn move by month, Home comes back to today; the agenda lists everything that expires in the next days.</source>
+        <translation>%1 没有有库存的批次失效。PgUp 和 PgDn 按月翻页，Home 回到今天；列表视图列出未来几天内失效的全部批次。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Lots expiring per day, by threshold:</source>
+        <translation>每天失效的批次数，按预警阈值着色：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>expired, still in stock</source>
+        <translation>已失效且仍有库存</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>≤ %1 days</source>
+        <translation>≤ %1 天</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>later</source>
+        <translation>更晚</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The expiry calendar could not be read (%1). It is read again when records change.</source>
+        <translation>无法读取效期日历（%1）。记录变更时将重新读取。</translation>
+    </message>
+</context>
+<context>
+    <name>ExpiryWords</name>
+    <message>
+        <location filename="../../app/views/expiry_alerts.py" line="-130"/>
+        <source>Use first</source>
+        <translation>优先使用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Transfer</source>
+        <translation>调拨</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return to supplier</source>
+        <translation>退回供应商</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scrap</source>
+        <translation>报废</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quarantine</source>
+        <translation>隔离</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No alert</source>
+        <translation>无预警</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open</source>
+        <translation>待确认</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Escalated</source>
+        <translation>已升级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>no expiry date</source>
+        <translation>无失效日期</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>expired %1 days ago</source>
+        <translation>已失效 %1 天</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>last day today</source>
+        <translation>今天是最后一天</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 (%2 days)</source>
+        <translation>%1（%2 天）</translation>
+    </message>
+</context>
+<context>
+    <name>FiltersBar</name>
+    <message>
+        <location filename="../../app/views/expiry_calendar.py" line="-573"/>
+        <source>All products</source>
+        <translation>全部产品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All sites</source>
+        <translation>全部地点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All owners</source>
+        <translation>全部负责人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Any status</source>
+        <translation>任意状态</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Site</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation>状态</translation>
     </message>
 </context>
 <context>
@@ -2081,19 +2687,19 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+250"/>
+        <location line="+237"/>
         <location line="+37"/>
         <source>Counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location line="-276"/>
-        <location line="+224"/>
+        <location line="-263"/>
+        <location line="+211"/>
         <source>All products</source>
         <translation>全部产品</translation>
     </message>
     <message>
-        <location line="-223"/>
+        <location line="-210"/>
         <source>Show the lots of one product</source>
         <translation>只显示某一产品的批次</translation>
     </message>
@@ -2104,12 +2710,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+182"/>
+        <location line="+169"/>
         <source>Any status</source>
         <translation>任意状态</translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-166"/>
         <source>Any expiry date</source>
         <translation>任意失效日期</translation>
     </message>
@@ -2130,7 +2736,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+45"/>
+        <location line="+32"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
@@ -2765,7 +3371,7 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+43"/>
         <source>Sign review…</source>
         <translation>签署审核…</translation>
     </message>
@@ -4085,7 +4691,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
 <context>
     <name>TracePage</name>
     <message>
-        <location filename="../../app/views/trace_page.py" line="+148"/>
+        <location filename="../../app/views/trace_page.py" line="+140"/>
         <source>Trace</source>
         <translation>追溯</translation>
     </message>
