@@ -20,7 +20,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def cmd_audit_verify(args: argparse.Namespace) -> dict[str, Any]:
     from app.security.keys import load_trusted_keys
-    from app.services.audit_trail import verify_audit_trail
+    from app.services.audit_trail import record_verification, verify_audit_trail
 
     paths = AppPaths.resolve(args.home)
     try:
@@ -30,6 +30,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> dict[str, Any]:
     trusted = load_trusted_keys(paths.config_dir) | extra
     with admin_database(args) as database, database.raw_connection() as conn:
         result = verify_audit_trail(conn, trusted_keys=trusted)
+        record_verification(conn, result)  # autocommit: the Dashboard shows the last verification
     return {**result.as_dict(), "text": result.describe(), "_exit": EXIT_OK if result.ok else EXIT_FAILED}
 
 

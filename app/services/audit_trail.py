@@ -236,3 +236,21 @@ def record_event(conn: psycopg.Connection, kind: str, record: str, detail: dict[
     from psycopg.types.json import Jsonb
 
     return conn.execute("SELECT mt_audit_event(%s, %s, %s)", (kind, record, Jsonb(detail))).fetchone()[0]
+
+
+VERIFICATION_EVENT = "audit_verification"
+
+
+def record_verification(conn: psycopg.Connection, result: Verification) -> int:
+    """Note a verification and its outcome in the trail itself, so everyone sees when the chain was last
+    checked, by whom and whether it held (Annex 11 §9: the trail's integrity is reviewed). The caller
+    commits (an autocommit connection needs nothing more)."""
+    first = result.first_problem
+    entry_id = record_event(conn, VERIFICATION_EVENT, "chain", {
+        "ok": result.ok,
+        "entries_checked": result.entries_checked,
+        "seals_checked": result.seals_checked,
+        "trusted_seals": result.trusted_seals,
+        "first_problem": first.describe() if first is not None else None,
+    })
+    return entry_id

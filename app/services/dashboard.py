@@ -1,20 +1,43 @@
-"""The numbers on the Dashboard: what a QA manager checks first each morning."""
+"""The numbers on the Dashboard: what a QA manager checks first each morning.
+
+`dashboard_snapshot` reads every tile in one unit of work (one consistent picture, one round of
+queries) and returns a frozen `DashboardSnapshot`. Tiles whose records belong to another part of the
+product (recalls, expiry alerts) are read through small adapters: when that part is not installed the
+tile is `None` and the Dashboard leaves it out, instead of failing.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.db.uow import UnitOfWork
 from app.models import Deviation, Lot
 from app.models.enums import DeviationStatus, LotStatus
+from app.security.permissions import may
+from app.services.audit_trail import VERIFICATION_EVENT
 
 # Lots that can still reach a patient: the ones whose expiry matters. Rejected, recalled and
 # expired lots are out of circulation already (ISO 13485 7.5.8: status identified throughout).
 IN_CIRCULATION = (LotStatus.QUARANTINE, LotStatus.UNDER_REVIEW, LotStatus.RELEASED, LotStatus.ON_HOLD)
 EXPIRY_WINDOWS = (30, 90)
+
+# The release queue's stages, as the Release queue page names its sections.
+QUEUE_STAGES = ("review", "approval", "hold")
+STAGE_STATUS = {"review": LotStatus.QUARANTINE, "approval": LotStatus.UNDER_REVIEW, "hold": LotStatus.ON_HOLD}
+# Age bands of the queue in whole days waiting: [0, 1), [1, 4), [4, 8), [8, 31), [31, ∞).
+AGE_BAND_LIMITS = (1, 4, 8, 31)
+AGE_BANDS = ("today", "1-3", "4-7", "8-30", "over_30")
+# How far ahead the expiry tile looks when no product has a longer alert threshold (DESIGN §4).
+DEFAULT_EXPIRY_HORIZON_DAYS = 180
+RECENT_DRILLS = 12
+RECENT_SECURITY_ALERTS = 5
 
 
 @dataclass(frozen=True)
@@ -31,10 +54,159 @@ class DashboardCounts:
         return sum(self.lots_by_status.values())
 
 
-def server_date(uow: UnitOfWork) -> dt.date:
-    """The database server's date: what "today" means for expiry (DESIGN §3: workstation clocks are never trusted)."""
-    with uow:
-        return uow.session.execute(select(func.current_date())).scalar_one()  # type: ignore[no-any-return]
+@dataclass(frozen=True)
+class QueueStage:
+    """One stage of the release queue: how many lots wait, per age band, and how many are blocked."""
+
+    stage: str  # review | approval | hold
+    by_age: tuple[int, ...]  # one count per AGE_BANDS entry
+    blocked: int  # failed or missing QC results, or an open deviation: not the reviewer's to clear
+    oldest_days: int | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_age)
+
+    @property
+    def ready(self) -> int:
+        """Lots whose only open items are the reviewer's own steps (label scan, audit-trail review)."""
+        return self.total - self.blocked
+
+
+@dataclass(frozen=True)
+class ReleaseQueueSummary:
+    stages: tuple[QueueStage, ...]
+
+    def stage(self, name: str) -> QueueStage:
+        return next(s for s in self.stages if s.stage == name)
+
+    @property
+    def total(self) -> int:
+        return sum(s.total for s in self.stages)
+
+
+@dataclass(frozen=True)
+class ExpiryBand:
+    threshold_days: int  # the product threshold the lots are inside (e.g. 30: 30 days or fewer left)
+    lots: int
+    on_hand: int
+
+
+@dataclass(frozen=True)
+class AlertOwner:
+    owner: str | None  # None: nobody owns the alert yet
+    open_alerts: int
+
+
+@dataclass(frozen=True)
+class ExpirySummary:
+    """Lots holding stock that are inside one of their product's expiry thresholds, and open alerts."""
+
+    within_days: int
+    bands: tuple[ExpiryBand, ...]  # shortest threshold first
+    open_alerts: int
+    owners: tuple[AlertOwner, ...]  # most alerts first; unowned last
+    data_gaps: tuple[str, ...] = ()
+
+    @property
+    def lots(self) -> int:
+        return sum(b.lots for b in self.bands)
+
+
+@dataclass(frozen=True)
+class OpenRecall:
+    id: int
+    kind: str  # recall | drill
+    level: str
+    state: str
+    trigger_lot: str
+    product: str
+    opened_at: dt.datetime
+    notify_deadline: dt.datetime | None
+    overdue: bool
+    consignees: int
+    acknowledged: int
+
+
+@dataclass(frozen=True)
+class DrillKpiPoint:
+    recall_id: int
+    opened_at: dt.datetime
+    time_to_notify_all_s: float | None
+    quantity_reconciled_pct: float | None
+    consignees_acknowledged_pct: float | None
+
+
+@dataclass(frozen=True)
+class RecallSummary:
+    open: tuple[OpenRecall, ...]  # next deadline first
+    drill_trend: tuple[DrillKpiPoint, ...]  # oldest first
+
+    @property
+    def open_recalls(self) -> int:
+        return sum(1 for r in self.open if r.kind != "drill")
+
+    @property
+    def open_drills(self) -> int:
+        return sum(1 for r in self.open if r.kind == "drill")
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for r in self.open if r.overdue)
+
+
+@dataclass(frozen=True)
+class AuditChainState:
+    """How far the audit trail is chained, verified and sealed (21 CFR 11.10(e), Annex 11 §9)."""
+
+    entries: int
+    last_verified_at: dt.datetime | None
+    last_verified_by: str | None
+    last_verify_ok: bool | None
+    last_verify_problem: str | None
+    last_sealed_at: dt.datetime | None
+    last_sealed_by: str | None
+    entries_since_seal: int
+    warnings: tuple[str, ...]  # signs of tampering found without a full verification
+
+    @property
+    def tampering_suspected(self) -> bool:
+        return bool(self.warnings) or self.last_verify_ok is False
+
+
+@dataclass(frozen=True)
+class LockedAccount:
+    login: str
+    printed_name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SecuritySummary:
+    """For administrators only (21 CFR 11.300(d)): locked accounts and unacknowledged alerts."""
+
+    locked: tuple[LockedAccount, ...]
+    unacknowledged_alerts: int
+    recent_alerts: tuple[tuple[dt.datetime, str, str], ...]  # (raised_at, kind, login), newest first
+
+
+@dataclass(frozen=True)
+class DashboardSnapshot:
+    """Everything the Dashboard shows, read in one transaction. `None` tiles are not shown."""
+
+    as_of: dt.date
+    read_at: dt.datetime
+    lots_by_status: Mapping[LotStatus, int]
+    open_deviations: int
+    release: ReleaseQueueSummary
+    audit: AuditChainState
+    expiry: ExpirySummary | None = None
+    recalls: RecallSummary | None = None
+    security: SecuritySummary | None = None  # only for people who may see security alerts
+
+    @property
+    def total_lots(self) -> int:
+        return sum(self.lots_by_status.values())
 
 
 def dashboard_counts(uow: UnitOfWork, *, today: dt.date | None = None) -> DashboardCounts:
@@ -46,9 +218,7 @@ def dashboard_counts(uow: UnitOfWork, *, today: dt.date | None = None) -> Dashbo
         session = uow.session
         if today is None:
             today = session.execute(select(func.current_date())).scalar_one()
-        by_status = {status: 0 for status in LotStatus}
-        for status, count in session.execute(select(Lot.status, func.count()).group_by(Lot.status)):
-            by_status[LotStatus(status)] = count
+        by_status = _lots_by_status(uow)
         expiring = {}
         for days in EXPIRY_WINDOWS:
             expiring[days] = session.execute(
@@ -58,9 +228,198 @@ def dashboard_counts(uow: UnitOfWork, *, today: dt.date | None = None) -> Dashbo
                     Lot.expiry_date <= today + dt.timedelta(days=days),
                 )
             ).scalar_one()
-        open_deviations = session.execute(
-            select(func.count()).select_from(Deviation).where(Deviation.status == DeviationStatus.OPEN)
-        ).scalar_one()
+        open_deviations = _open_deviations(uow)
     return DashboardCounts(
         as_of=today, lots_by_status=by_status, expiring_within=expiring, open_deviations=open_deviations
     )
+
+
+def dashboard_snapshot(
+    uow: UnitOfWork, *, as_of: dt.date | None = None, groups: Iterable[str] = ()
+) -> DashboardSnapshot:
+    """Every tile of the Dashboard, read in one transaction.
+
+    `as_of` defaults to the server's date; `groups` are the signed-in person's group roles: the
+    security tile is read only for those who may see security alerts (the database refuses anyone
+    else regardless). Tiles of parts not installed (recalls, expiry) are `None`.
+    """
+    groups = tuple(groups)
+    with uow:
+        session = uow.session
+        today, now = session.execute(text("SELECT current_date, now()")).one()
+        as_of = as_of or today
+        snapshot = DashboardSnapshot(
+            as_of=as_of,
+            read_at=now,
+            lots_by_status=_lots_by_status(uow),
+            open_deviations=_open_deviations(uow),
+            release=_release_queue_summary(uow),
+            audit=_audit_chain_state(uow),
+            expiry=_expiry_summary(uow, as_of),
+            recalls=_recall_summary(uow),
+            security=_security_summary(uow) if may(groups, "see_security_alerts") else None,
+        )
+    return snapshot
+
+
+# -- lots ------------------------------------------------------------------------------------------
+
+
+def _lots_by_status(uow: UnitOfWork) -> dict[LotStatus, int]:
+    by_status = {status: 0 for status in LotStatus}
+    for status, count in uow.session.execute(select(Lot.status, func.count()).group_by(Lot.status)):
+        by_status[LotStatus(status)] = count
+    return by_status
+
+
+def _open_deviations(uow: UnitOfWork) -> int:
+    return uow.session.execute(
+        select(func.count()).select_from(Deviation).where(Deviation.status == DeviationStatus.OPEN)
+    ).scalar_one()
+
+
+def _release_queue_summary(uow: UnitOfWork) -> ReleaseQueueSummary:
+    """Lots per stage and age band; blocked = a QC result missing or out of specification, or an open
+    deviation (what the reviewer cannot clear by their own steps)."""
+    rows = uow.session.execute(text("""
+        WITH queued AS (
+          SELECT l.status,
+                 floor(extract(epoch FROM now() - coalesce(
+                   (SELECT max(s.signed_at) FROM lot_signature s
+                     WHERE s.lot_id = l.id AND s.cycle = l.release_cycle), l.created_at)) / 86400)::int AS days,
+                 (NOT EXISTS (SELECT FROM qc_result q WHERE q.lot_id = l.id)
+                  OR EXISTS (SELECT FROM qc_result q WHERE q.lot_id = l.id AND NOT q.passed)
+                  OR EXISTS (SELECT FROM deviation d WHERE d.lot_id = l.id AND d.status <> 'closed')) AS blocked
+            FROM lot l
+           WHERE l.status IN ('quarantine', 'under_review', 'on_hold'))
+        SELECT status, width_bucket(greatest(days, 0), CAST(:limits AS int[])) AS band,
+               count(*), count(*) FILTER (WHERE blocked), max(days)
+          FROM queued GROUP BY 1, 2"""), {"limits": list(AGE_BAND_LIMITS)}).all()
+    counts = {stage: [0] * len(AGE_BANDS) for stage in QUEUE_STAGES}
+    blocked = dict.fromkeys(QUEUE_STAGES, 0)
+    oldest: dict[str, int | None] = dict.fromkeys(QUEUE_STAGES)
+    status_stage = {status.value: stage for stage, status in STAGE_STATUS.items()}
+    for status, band, count, n_blocked, max_days in rows:
+        stage = status_stage[str(status)]
+        counts[stage][band] += count
+        blocked[stage] += n_blocked
+        oldest[stage] = max(oldest[stage] or 0, max(max_days, 0))
+    return ReleaseQueueSummary(tuple(
+        QueueStage(stage, tuple(counts[stage]), blocked[stage], oldest[stage]) for stage in QUEUE_STAGES
+    ))
+
+
+# -- audit trail -----------------------------------------------------------------------------------
+
+
+
+def _audit_chain_state(uow: UnitOfWork) -> AuditChainState:
+    session = uow.session
+    head = session.execute(text("SELECT position FROM audit_head WHERE id = 1")).scalar() or 0
+    chained = session.execute(text("SELECT max(position) FROM audit_chain")).scalar() or 0
+    seal = session.execute(text(
+        "SELECT sealed_at, sealed_by, position FROM audit_seal ORDER BY id DESC LIMIT 1")).one_or_none()
+    verification = session.execute(text(
+        "SELECT at, actor, new_values FROM audit_entry WHERE table_name = :kind AND record_id = 'chain' "
+        "ORDER BY id DESC LIMIT 1"), {"kind": VERIFICATION_EVENT}).one_or_none()
+    warnings = []
+    if chained != head:
+        warnings.append(f"The chain ends at position {chained:,} but its head says {head:,}.")
+    if seal is not None and seal.position > chained:
+        warnings.append(f"A seal covers position {seal.position:,}, beyond the end of the chain ({chained:,}).")
+    detail: dict[str, Any] = (verification.new_values or {}) if verification is not None else {}
+    return AuditChainState(
+        entries=chained,
+        last_verified_at=verification.at if verification is not None else None,
+        last_verified_by=str(verification.actor) if verification is not None else None,
+        last_verify_ok=bool(detail.get("ok")) if verification is not None else None,
+        last_verify_problem=detail.get("first_problem"),
+        last_sealed_at=seal.sealed_at if seal is not None else None,
+        last_sealed_by=str(seal.sealed_by) if seal is not None else None,
+        entries_since_seal=max(chained - (seal.position if seal is not None else 0), 0),
+        warnings=tuple(warnings),
+    )
+
+
+# -- administrators --------------------------------------------------------------------------------
+
+
+def _security_summary(uow: UnitOfWork) -> SecuritySummary:
+    session = uow.session
+    people = session.execute(text(
+        "SELECT login, printed_name, coalesce(lock_reason, '') FROM mt_people() WHERE locked")).all()
+    alerts = session.execute(text(
+        "SELECT raised_at, kind, login FROM mt_security_alerts() WHERE acknowledged_at IS NULL")).all()
+    return SecuritySummary(
+        locked=tuple(LockedAccount(*row) for row in people),
+        unacknowledged_alerts=len(alerts),
+        recent_alerts=tuple((a.raised_at, a.kind, a.login) for a in alerts[:RECENT_SECURITY_ALERTS]),
+    )
+
+
+# -- adapters to the recall and expiry services ----------------------------------------------------
+
+
+def _optional_service(module_name: str) -> ModuleType | None:
+    """The service module, or None when this build does not include it (a real fault still raises)."""
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        return None
+
+
+def _expiry_summary(uow: UnitOfWork, as_of: dt.date) -> ExpirySummary | None:
+    expiry = _optional_service("app.services.expiry")
+    if expiry is None:
+        return None
+    horizon = uow.session.execute(text(
+        "SELECT max(d) FROM product, unnest(alert_days) d")).scalar() or DEFAULT_EXPIRY_HORIZON_DAYS
+    listing = expiry.list_expiring(uow, within_days=int(horizon), as_of=as_of)
+    bands: dict[int, list[int]] = {}
+    for lot in listing.lots:
+        if lot.band is None:
+            continue
+        counted = bands.setdefault(int(lot.band), [0, 0])
+        counted[0] += 1
+        counted[1] += int(lot.on_hand or 0)
+    owners: dict[str | None, int] = {}
+    alerts = list(expiry.open_alerts(uow))
+    for alert in alerts:
+        owner = getattr(alert, "owner", None) or None
+        owners[owner] = owners.get(owner, 0) + 1
+    return ExpirySummary(
+        within_days=int(horizon),
+        bands=tuple(ExpiryBand(days, n, qty) for days, (n, qty) in sorted(bands.items())),
+        open_alerts=len(alerts),
+        owners=tuple(AlertOwner(o, n) for o, n in sorted(owners.items(), key=lambda x: (x[0] is None, -x[1],
+                                                                                          x[0] or ""))),
+        data_gaps=tuple(str(g) for g in (getattr(listing, "data_gaps", ()) or ())),
+    )
+
+
+def _recall_summary(uow: UnitOfWork) -> RecallSummary | None:
+    recalls = _optional_service("app.services.recalls")
+    if recalls is None:
+        return None
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    open_ = [
+        OpenRecall(r.id, str(r.kind), str(r.level), str(r.state), str(r.trigger_lot), str(r.product or ""),
+                   r.opened_at, r.notify_deadline, bool(r.overdue), int(r.consignees or 0),
+                   int(r.acknowledged or 0))
+        for r in recalls.list_recalls(uow) if str(r.state) != "closed"
+    ]
+    open_.sort(key=lambda r: (r.notify_deadline or far, r.id))
+    trend = [DrillKpiPoint(recall_id, opened_at, k.time_to_notify_all_s, k.quantity_reconciled_pct,
+                           k.consignees_acknowledged_pct)
+             for recall_id, opened_at, k in recalls.drill_kpi_trend(uow)]
+    trend.sort(key=lambda p: (p.opened_at, p.recall_id))
+    return RecallSummary(tuple(open_), tuple(trend[-RECENT_DRILLS:]))
+
+
+def server_date(uow: UnitOfWork) -> dt.date:
+    """The database server's date: what "today" means for expiry (DESIGN §3: workstation clocks are never
+    trusted)."""
+    with uow:
+        return uow.session.execute(select(func.current_date())).scalar_one()  # type: ignore[no-any-return]

@@ -62,7 +62,7 @@ from app.services.audit_queries import (
     distinct_actors,
     fetch_audit,
 )
-from app.services.audit_trail import Verification, verify_audit_trail
+from app.services.audit_trail import Verification, record_verification, verify_audit_trail
 from app.views.context import ViewContext
 from app.views.operations import OperationContext, OperationRunner
 from app.views.reason_dialog import local_time
@@ -723,15 +723,18 @@ class AuditPage(QWidget):
             trusted = load_trusted_keys(config_dir)
             with new_uow() as uow:
                 conn = uow.session.connection().connection.driver_connection
-                return verify_audit_trail(conn, trusted_keys=trusted,
-                                          progress=lambda done, total: op.progress(done, total))
+                result = verify_audit_trail(conn, trusted_keys=trusted,
+                                            progress=lambda done, total: op.progress(done, total))
+                record_verification(conn, result)  # the Dashboard shows when the chain was last checked
+                uow.commit()
+                return result
 
         self.verify_button.setEnabled(False)
         self.verify_button.setText(self.tr("Verifying…"))
         self.banner.hide()
         self.progress.setRange(0, 0)  # busy until the first progress report
         self.progress.show()
-        self._ctx.runner.run(work, on_done=while_alive(self, self._on_verified),
+        self._ctx.runner.run(work, changes=("audit_entry",), on_done=while_alive(self, self._on_verified),
                              on_failed=while_alive(self, self._on_verify_failed),
                              on_progress=while_alive(self, self._on_verify_progress))
 
