@@ -53,10 +53,10 @@ run: setup
 	$(BIN)/medtrace
 
 test: setup
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" -q --junitxml=build/test-results.xml
 
 test-all: setup
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --junitxml=build/test-results.xml
 
 lint: setup
 	$(BIN)/ruff check app tests bench alembic

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -59,3 +60,17 @@ def admin_database(args: argparse.Namespace) -> Iterator[Any]:
         yield database
     finally:
         database.close()
+
+
+def report_language(args: argparse.Namespace) -> str:
+    """--language of the command, else the workstation's setting, else the system locale."""
+    from app.config import load_settings
+
+    chosen = getattr(args, "report_language", None) or getattr(args, "language", None)
+    if chosen in ("zh_CN", "en"):
+        return str(chosen)
+    setting = load_settings(AppPaths.resolve(args.home)).language
+    if setting in ("zh_CN", "en"):
+        return setting
+    system = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return "zh_CN" if system.lower().startswith("zh") else "en"

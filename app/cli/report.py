@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import EXIT_FAILED, EXIT_OK, Commands, admin_database
+from app.cli.common import EXIT_FAILED, EXIT_OK, Commands, admin_database, report_language
 from app.reports.catalogue import CATALOGUE, CHOICE, DATE, DAYS, FORMATS
 
 LIST = "list"
@@ -51,19 +50,6 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     actions.add_parser(LIST, parents=[common], help="list the reports and their parameters")
 
 
-def _language(args: argparse.Namespace) -> str:
-    from app.config import AppPaths, load_settings
-
-    chosen = getattr(args, "report_language", None) or getattr(args, "language", None)
-    if chosen in ("zh_CN", "en"):
-        return str(chosen)
-    setting = load_settings(AppPaths.resolve(args.home)).language
-    if setting in ("zh_CN", "en"):
-        return setting
-    system = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
-    return "zh_CN" if system.lower().startswith("zh") else "en"
-
-
 def _format(args: argparse.Namespace, formats: tuple[str, ...]) -> str:
     if args.format:
         return str(args.format)
@@ -85,7 +71,7 @@ def cmd_report(args: argparse.Namespace) -> dict[str, Any]:
         ensure_at_head(database.engine)
         result = export_report(
             UnitOfWork.for_engine(database.engine), report=definition.key, params=params,
-            fmt=_format(args, definition.formats), out=args.out, language=_language(args),
+            fmt=_format(args, definition.formats), out=args.out, language=report_language(args),
             generated_by=f"{getpass.getuser()} (administrator, command line)",
             trusted_keys=load_trusted_keys(paths.config_dir),
         )

@@ -310,8 +310,10 @@ def verify_report_file(conn: psycopg.Connection, path: Path | str) -> FileVerifi
         "       coalesce((SELECT p.hash FROM audit_chain p WHERE p.position = c.position - 1), %s), "
         "       mt_audit_canonical(e) "
         "  FROM audit_entry e LEFT JOIN audit_chain c ON c.entry_id = e.id "
-        " WHERE e.table_name = %s AND e.action = 'EVENT' AND e.new_values ->> 'sha256' = %s ORDER BY e.id",
-        (GENESIS, EVENT_KIND, digest),
+        " WHERE e.action = 'EVENT' AND ((e.table_name = %s AND e.new_values ->> 'sha256' = %s)"
+        "    OR (e.table_name = 'validation_run' AND e.new_values -> 'files' @> jsonb_build_array("
+        "        jsonb_build_object('sha256', %s::text)))) ORDER BY e.id",
+        (GENESIS, EVENT_KIND, digest, digest),
     ).fetchall()
     exports = []
     for entry_id, at, actor, workstation, number, detail, stored, previous, canonical in rows:

@@ -62,6 +62,8 @@ TAMPERS = ("edit", "delete", "insert", "swap", "truncate_tail", "forge_link")
 
 
 @pytest.mark.parametrize("trial", range(120))
+@pytest.mark.clause("21 CFR 11.10(e)")
+@pytest.mark.clause("Annex 11 §9")
 def test_tampering_as_superuser_is_found_at_the_first_bad_entry(trail, trial: int) -> None:
     db, key = trail
     rng = random.Random(trial)
@@ -128,6 +130,8 @@ def test_truncating_the_tail_is_reported_against_the_last_seal(trail) -> None:
 
 
 @pytest.mark.parametrize("group", ["admin", "auditor", "qa_approver", "qa_reviewer", "regulatory", "warehouse"])
+@pytest.mark.clause("21 CFR 11.10(e)")
+@pytest.mark.clause("21 CFR 11.10(c)")
 def test_no_person_can_update_delete_or_truncate_the_audit_trail(make_person, group: str) -> None:
     person: Person = make_person(group)
     with person.verified_connection() as conn:
@@ -154,6 +158,8 @@ def test_even_a_superuser_with_triggers_on_cannot_change_entries(owner_conn: psy
             owner_conn.execute(statement)
 
 
+@pytest.mark.clause("Annex 11 §9")
+@pytest.mark.clause("GMP 第二十七条")
 def test_editing_a_controlled_record_without_a_reason_is_refused(uow) -> None:
     with uow:
         lot = make_lot(uow.session)
@@ -162,6 +168,9 @@ def test_editing_a_controlled_record_without_a_reason_is_refused(uow) -> None:
         uow.session.execute(text("UPDATE lot SET quantity = 999 WHERE id = :id"), {"id": lot.id})
 
 
+@pytest.mark.clause("21 CFR 11.10(e)")
+@pytest.mark.clause("Annex 11 §9")
+@pytest.mark.clause("ISO 13485 4.2.5")
 def test_a_change_is_recorded_with_who_when_old_new_and_reason(session) -> None:
     lot = make_lot(session, quantity=100)
     session.execute(text("SELECT set_config('medtrace.reason', '复核后数量更正 recount', true)"))
@@ -199,6 +208,7 @@ def test_a_reason_made_of_whitespace_is_no_reason(uow, reason: str) -> None:
         uow.session.execute(text("UPDATE lot SET quantity = 1 WHERE id = :id"), {"id": lot.id})
 
 
+@pytest.mark.clause("21 CFR 11.10(c)")
 def test_gmp_tables_cannot_be_truncated_even_by_the_superuser(owner_conn: psycopg.Connection) -> None:
     for table in ("lot", "movement", "product"):
         with pytest.raises(psycopg.Error, match="never truncated"):

@@ -31,6 +31,9 @@ def some_records(owner_conn: psycopg.Connection) -> None:
     )
 
 
+@pytest.mark.clause("21 CFR 11.200")
+@pytest.mark.clause("21 CFR 11.10(d)")
+@pytest.mark.clause("Annex 11 §12.1")
 def test_the_right_password_without_totp_reads_nothing_and_writes_nothing(make_person, some_records) -> None:
     person: Person = make_person("warehouse", "regulatory")
     with person.connect() as conn:

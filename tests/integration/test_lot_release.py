@@ -71,6 +71,10 @@ def approver(make_person) -> Person:
     return make_person("qa_approver")
 
 
+@pytest.mark.clause("21 CFR 11.50")
+@pytest.mark.clause("Annex 11 §14")
+@pytest.mark.clause("GMP 第二十七条")
+@pytest.mark.clause("Annex 11 §15")
 def test_a_reviewer_then_an_approver_release_a_lot_with_both_manifestations(
     database: Database, owner_conn, reviewer: Person, approver: Person
 ) -> None:
@@ -87,6 +91,8 @@ def test_a_reviewer_then_an_approver_release_a_lot_with_both_manifestations(
     assert all(s.printed_name.startswith("测试用户") and s.signed_at.tzinfo for s in signatures)
 
 
+@pytest.mark.clause("21 CFR 11.10(g)")
+@pytest.mark.clause("GMP 第二十七条")
 def test_the_same_person_cannot_review_and_approve(database: Database, owner_conn, make_person) -> None:
     both = make_person("qa_reviewer", "qa_approver")
     lot_id = make_release_ready_lot(owner_conn)
@@ -135,6 +141,8 @@ def test_a_change_after_the_review_reopens_the_audit_review(database: Database, 
     assert "changed after its audit trail was reviewed" in items["audit_trail_reviewed"].detail
 
 
+@pytest.mark.clause("21 CFR 11.10(g)")
+@pytest.mark.clause("21 CFR 11.70")
 def test_nobody_can_release_around_the_signatures(database: Database, owner_conn, reviewer, make_person) -> None:
     lot_id = make_release_ready_lot(owner_conn)
     warehouse = make_person("warehouse")
@@ -183,6 +191,9 @@ def test_editing_a_signed_field_as_superuser_shows_changed_after_signing(
         owner_conn.execute("UPDATE lot_signature SET printed_name = 'Someone else' WHERE lot_id = %s", (lot_id,))
 
 
+@pytest.mark.clause("21 CFR 11.70")
+@pytest.mark.clause("21 CFR 11.100")
+@pytest.mark.clause("Annex 11 §14")
 def test_a_forged_signature_row_does_not_verify(database: Database, owner_conn, reviewer, approver) -> None:
     lot_id = make_release_ready_lot(owner_conn)
     prepare_checklist(reviewer, lot_id)
@@ -195,6 +206,8 @@ def test_a_forged_signature_row_does_not_verify(database: Database, owner_conn, 
         assert [s.status for s in lot_signatures(uow, lot_id=lot_id)] == ["invalid"]
 
 
+@pytest.mark.clause("21 CFR 11.200")
+@pytest.mark.clause("21 CFR 11.300")
 def test_a_wrong_or_reused_code_is_refused_with_a_clear_message(database: Database, owner_conn, reviewer) -> None:
     lot_id = make_release_ready_lot(owner_conn)
     prepare_checklist(reviewer, lot_id)
@@ -222,6 +235,7 @@ def test_one_ceremony_signs_several_lots_each_with_its_own_checks(database, owne
     assert [i for (i,) in ids] == sorted(ready)
 
 
+@pytest.mark.clause("Annex 11 §7.1")
 def test_killing_the_connection_mid_signing_leaves_nothing_half_done(database, owner_conn, reviewer) -> None:
     lot_id = make_release_ready_lot(owner_conn)
     prepare_checklist(reviewer, lot_id)
@@ -293,6 +307,8 @@ def test_our_site_cannot_ship_a_lot_that_is_not_released(owner_conn, make_person
                      "VALUES ('ship', %s, 1, %s, %s, '2026-10-03')", (lot_id, site, customer))
 
 
+@pytest.mark.clause("21 CFR 11.100")
+@pytest.mark.clause("21 CFR 11.300")
 def test_a_password_change_rewraps_the_signing_key_and_earlier_signatures_still_verify(
     database: Database, owner_conn, reviewer: Person
 ) -> None:

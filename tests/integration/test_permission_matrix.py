@@ -36,6 +36,8 @@ def _attempt(conn: psycopg.Connection, table: str, privilege: str) -> bool:
 
 
 @pytest.mark.parametrize("group", GROUPS)
+@pytest.mark.clause("21 CFR 11.10(d)")
+@pytest.mark.clause("Annex 11 §12.1")
 def test_the_database_allows_exactly_the_matrix_as_each_group(make_person, group: str) -> None:
     person: Person = make_person(group)
     with person.verified_connection() as conn:
@@ -81,6 +83,7 @@ def test_the_gui_offers_exactly_what_the_database_allows(make_person, group: str
             assert may([group], name) == db_allows, name
 
 
+@pytest.mark.clause("21 CFR 11.10(c)")
 def test_nobody_may_delete_a_gmp_record() -> None:
     for group in GROUPS:
         assert all("DELETE" not in TABLE_GRANTS[group].get(t, frozenset()) for t in GMP_TABLES)

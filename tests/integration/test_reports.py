@@ -101,6 +101,9 @@ def lot_no_of(owner_conn: psycopg.Connection, lot_id: int) -> tuple[str, str]:
 # -- 1. lot release record -------------------------------------------------------------------------
 
 
+@pytest.mark.clause("21 CFR 11.50")
+@pytest.mark.clause("Annex 11 §8.1")
+@pytest.mark.clause("ISO 13485 4.2.5")
 def test_a_release_record_prints_lot_udi_qc_checklist_and_every_signature_manifestation(
     database: Database, owner_conn: psycopg.Connection, released_lot: int, reviewer: Person, approver: Person,
     tmp_path: Path,
@@ -144,6 +147,8 @@ def test_a_release_record_of_a_lot_changed_after_signing_shows_the_change_flag_a
         assert expected in text, expected
 
 
+@pytest.mark.clause("21 CFR 11.10(b)")
+@pytest.mark.clause("Annex 11 §8.1")
 def test_editing_one_byte_of_an_exported_pdf_makes_verification_fail(
     database: Database, owner_conn: psycopg.Connection, released_lot: int, tmp_path: Path,
 ) -> None:
@@ -168,6 +173,8 @@ def test_editing_one_byte_of_an_exported_pdf_makes_verification_fail(
 # -- 2. lot traceability ---------------------------------------------------------------------------
 
 
+@pytest.mark.clause("21 CFR 11.10(b)")
+@pytest.mark.clause("ISO 13485 7.5.9")
 def test_a_traceability_report_lists_consignees_per_tier_and_the_timeline_in_pdf_and_excel(
     uow: UnitOfWork, scenario: TraceScenario, connection: Connection, tmp_path: Path,
 ) -> None:
@@ -275,6 +282,8 @@ def test_the_expiry_report_lists_lots_expiring_within_n_days_by_product_and_loca
 # -- 5. UDI data export ----------------------------------------------------------------------------
 
 
+@pytest.mark.clause("UDI 规则")
+@pytest.mark.clause("ISO 13485 7.5.8")
 def test_the_udi_exports_hold_one_row_per_product_in_the_nmpa_and_gudid_layouts(
     uow: UnitOfWork, scenario: TraceScenario, session: Session, tmp_path: Path,
 ) -> None:

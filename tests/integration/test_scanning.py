@@ -192,6 +192,8 @@ def test_a_label_whose_expiry_differs_from_the_lot_record_is_flagged(uow: UnitOf
 # -- recording ---------------------------------------------------------------------------------
 
 
+@pytest.mark.clause("ISO 13485 7.5.8")
+@pytest.mark.clause("条例 第四十五条")
 def test_shipping_a_released_lot_records_the_raw_scan_and_the_serial(
     uow: UnitOfWork, session: Session, warehouse: Warehouse
 ) -> None:
@@ -221,6 +223,7 @@ def test_shipping_a_released_lot_records_the_raw_scan_and_the_serial(
     ("EXP-1", "is expired: it may not be shipped"),
     ("OLD-1", "expired on"),
 ])
+@pytest.mark.clause("GMP 第二十七条")
 def test_shipping_a_lot_that_is_not_released_is_refused_and_nothing_is_written(
     uow: UnitOfWork, session: Session, warehouse: Warehouse, lot_no: str, words: str
 ) -> None:

@@ -136,6 +136,7 @@ def test_hotp_matches_the_rfc_4226_appendix_d_values(conn: Connection) -> None:
     (2000000000, "69279037"),
     (20000000000, "65353130"),
 ])
+@pytest.mark.clause("21 CFR 11.200")
 def test_totp_matches_the_rfc_6238_appendix_b_sha1_values(
     conn: Connection, unix_time: int, code: str
 ) -> None:
@@ -200,6 +201,7 @@ def test_a_code_one_step_early_or_late_is_accepted_and_two_steps_away_is_refused
             assert matched == (now // 30 + offset_steps if accepted else None), (seed, now, offset_steps)
 
 
+@pytest.mark.clause("21 CFR 11.300")
 def test_a_code_is_not_accepted_again_once_its_counter_is_used(conn: Connection) -> None:
     seed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     now = datetime(2030, 6, 1, 8, 0, 15, tzinfo=UTC)

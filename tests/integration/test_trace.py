@@ -50,6 +50,9 @@ def lines(result: TraceResult) -> list[tuple[str, str, int, int, int, int]]:
     return [(c.party_code, c.lot_no, c.tier, c.shipped, c.returned, c.on_hand) for c in result.consignees]
 
 
+@pytest.mark.clause("ISO 13485 7.5.9")
+@pytest.mark.clause("条例 第四十五条")
+@pytest.mark.clause("NMPA 召回管理办法")
 def test_forward_from_a_component_lot_finds_every_finished_lot_and_every_consignee_at_every_tier(
     uow: UnitOfWork, scenario: TraceScenario
 ) -> None:
@@ -128,6 +131,8 @@ def test_forward_for_one_serial_follows_only_the_movements_of_that_serial(
                             ("HOS-A", "P-401", 2, 1, 0, 1)]
 
 
+@pytest.mark.clause("ISO 13485 7.5.9")
+@pytest.mark.clause("条例 第四十五条")
 def test_backward_finds_component_lots_recursively_with_their_suppliers(
     uow: UnitOfWork, scenario: TraceScenario
 ) -> None:

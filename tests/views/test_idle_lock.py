@@ -78,6 +78,8 @@ def start_lock(window: QMainWindow, database: Database, runner: OperationRunner,
     return lock
 
 
+@pytest.mark.clause("21 CFR 11.300")
+@pytest.mark.clause("Annex 11 §12.1")
 def test_the_window_locks_after_the_idle_time_and_the_old_session_admits_nobody(
     qtbot: QtBot, window: QMainWindow, database: Database, runner: OperationRunner, make_person
 ) -> None:

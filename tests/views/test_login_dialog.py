@@ -83,6 +83,7 @@ def test_a_wrong_code_is_refused_in_the_dialog_and_the_secrets_are_cleared(
     qtbot.waitUntil(lambda: dialog.form.password.hasFocus())
 
 
+@pytest.mark.clause("21 CFR 11.300")
 def test_an_unknown_user_gets_the_same_message_as_a_wrong_password(
     qtbot: QtBot, database: Database, runner, make_person
 ) -> None:
@@ -108,6 +109,7 @@ def test_a_malformed_code_is_caught_before_the_database_counts_it(
         dialog.sign_in_button.click()
 
 
+@pytest.mark.clause("21 CFR 11.300")
 def test_five_wrong_codes_lock_the_account_and_the_dialog_says_so(
     qtbot: QtBot, database: Database, runner, make_person
 ) -> None:

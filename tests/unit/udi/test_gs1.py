@@ -24,6 +24,8 @@ def test_issue_example_in_hri_form_gives_gtin_expiry_and_lot() -> None:
     assert result.elements == (("01", "09501101020917"), ("17", "190508"), ("10", "ABCD1234"))
 
 
+@pytest.mark.clause("UDI 规则")
+@pytest.mark.clause("ISO 13485 7.5.8")
 def test_issue_example_reads_the_same_as_element_string_hri_and_digital_link() -> None:
     forms = [
         "010950110102091717190508" "10ABCD1234",
@@ -158,6 +160,7 @@ def test_short_gtins_are_normalised_to_gtin_14(scan: str, gtin14: str) -> None:
     assert result.elements == (("01", gtin14),)
 
 
+@pytest.mark.clause("UDI 规则")
 def test_bare_gtin_with_wrong_check_digit_is_invalid() -> None:
     result = parse_scan("9501101020918", as_of=AS_OF)
     assert result.errors == ("The GTIN 09501101020918 has a wrong check digit: it ends in 8 but should "

@@ -45,6 +45,7 @@ def test_real_label_check_characters(scan: str, check: str) -> None:
     assert parse_scan(scan + check, as_of=AS_OF).valid
 
 
+@pytest.mark.clause("UDI 规则")
 def test_standard_concatenated_example_gives_di_lot_and_julian_expiry() -> None:
     result = parse_scan(STANDARD_CONCATENATED, as_of=AS_OF)
     assert result.valid
