@@ -198,6 +198,7 @@ def test_parameters_that_select_nothing_give_a_clear_message_and_no_file(
     with qtbot.wait_signal(page.report_failed, timeout=30_000) as failed:
         page.generate()
     assert "No audit-trail entry matches" in failed.args[0] and "No audit-trail entry" in page.message.text()
+    qtbot.wait_until(lambda: not page.running)  # the failure is shown before the operation has ended
     page.set_parameter("user", "")
     page.generate()  # nothing narrowed: refused at once, on the GUI thread
     assert "give at least one of" in page.message.text() and not page.running
