@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
@@ -866,7 +867,7 @@ class ExpiryCalendarPage(QWidget):
 
         operation = self._ctx.runner.run(work, on_done=while_alive(self, done),
                                          on_failed=while_alive(self, self._on_failed))
-        operation.signals.finished.connect(while_alive(self, lambda *_: finished()))
+        operation.signals.finished.connect(lambda: shiboken6.isValid(self) and finished())
         self._month_running = operation
 
     def _load_agenda(self) -> None:

@@ -732,12 +732,12 @@
     </message>
     <message>
         <location line="-29"/>
-        <location line="+288"/>
+        <location line="+291"/>
         <source>Verify integrity</source>
         <translation>校验完整性</translation>
     </message>
     <message>
-        <location line="-287"/>
+        <location line="-290"/>
         <source>Recompute every link of the hash chain and check the seals</source>
         <translation>重新计算哈希链的每一环并校验封签</translation>
     </message>
@@ -777,7 +777,7 @@
         <translation>无法读取审计追踪。详细信息见日志。</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+41"/>
         <source>Verifying…</source>
         <translation>正在校验…</translation>
     </message>
@@ -845,7 +845,7 @@
 <context>
     <name>AuditProblem</name>
     <message>
-        <location line="-653"/>
+        <location line="-656"/>
         <source>the entry or its link was altered</source>
         <translation>该记录或其链接被篡改</translation>
     </message>
@@ -1173,7 +1173,12 @@
 <context>
     <name>ComingPage</name>
     <message>
-        <location filename="../../app/views/pages.py" line="+54"/>
+        <location filename="../../app/views/pages.py" line="+52"/>
+        <source>Sign in to use this page.</source>
+        <translation>登录后即可使用此页面。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Lots</source>
         <translation>批次</translation>
     </message>
@@ -1183,12 +1188,12 @@
         <translation>所有批次及其产品、日期、数量和放行状态；可按批号、产品或唯一标识（UDI）查找，打开批次可查看检验结果、偏差和历史记录。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Arriving with the lot list issue.</source>
-        <translation>将随“批次列表”功能上线。</translation>
+        <location line="+53"/>
+        <source>Recall management is not included in this installation of MedTrace.</source>
+        <translation>此 MedTrace 安装未包含召回管理功能。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-45"/>
         <source>Release queue</source>
         <translation>放行队列</translation>
     </message>
@@ -1198,12 +1203,7 @@
         <translation>等待审核和批准的批次，采用双人复核电子签名。每个批次显示其放行检查单（检验结果、偏差已关闭、标签已核对、审计追踪已审阅），只有在两位不同的具备资质人员先后完成审核签名和批准签名后才能放行。</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Arriving with the lot release issue.</source>
-        <translation>将随“批次放行”功能上线。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+10"/>
         <source>Scan</source>
         <translation>扫码</translation>
     </message>
@@ -1213,12 +1213,7 @@
         <translation>扫描唯一标识（GS1、HIBCC 或中国 MA 码），查询产品和批次，核对效期和状态，并登记收货、发货和退货。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Arriving with the UDI scanning issue.</source>
-        <translation>将随“UDI 扫码”功能上线。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>Trace</source>
         <translation>追溯</translation>
     </message>
@@ -1228,12 +1223,7 @@
         <translation>正向追溯一个批次直至每个成品批次和每一级收货单位，或反向追溯到其所用的组件批次，并打印追溯报告。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Arriving with the traceability issue.</source>
-        <translation>将随“追溯”功能上线。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>Expiry</source>
         <translation>效期</translation>
     </message>
@@ -1243,12 +1233,7 @@
         <translation>效期日历，按各产品设定的阈值（例如 180、90、30 和 7 天）发出效期预警；每个即将到期的批次都有负责人、确认和处置记录。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Arriving with the expiry management issue.</source>
-        <translation>将随“效期管理”功能上线。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>Recalls</source>
         <translation>召回</translation>
     </message>
@@ -1258,12 +1243,7 @@
         <translation>从可疑批次发起召回或召回演练：系统自动找出受影响的批次和收货单位，将内部库存暂停放行，并按法定时限跟踪通知、确认和退回（一级/二级/三级召回：1、3 或 7 日）。</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Arriving with the recall issue.</source>
-        <translation>将随“召回”功能上线。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+9"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
@@ -1273,12 +1253,7 @@
         <translation>检查员认可的 PDF 和 Excel 记录：含签名的放行记录、追溯报告、召回及演练报告、效期报告、审计追踪摘录和 UDI 数据导出。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Arriving with the regulatory reports issue.</source>
-        <translation>将随“法规报告”功能上线。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>Audit trail</source>
         <translation>审计追踪</translation>
     </message>
@@ -1288,12 +1263,7 @@
         <translation>GMP 记录的每一次更改：何人、何时、由何值改为何值以及变更原因。审计追踪不可编辑，其哈希链可随时校验。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Arriving with the audit trail issue.</source>
-        <translation>将随“审计追踪”功能上线。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>Admin</source>
         <translation>系统管理</translation>
     </message>
@@ -1302,16 +1272,11 @@
         <source>Users, their roles and two-factor sign-in; locking and unlocking accounts; master data for products and parties; imports from Excel or CSV.</source>
         <translation>用户、角色和双因素登录；锁定和解锁账户；产品和单位主数据；从 Excel 或 CSV 导入。</translation>
     </message>
-    <message>
-        <location line="+5"/>
-        <source>Arriving with the identity and access issue.</source>
-        <translation>将随“身份与权限”功能上线。</translation>
-    </message>
 </context>
 <context>
     <name>DashboardPage</name>
     <message>
-        <location line="+64"/>
+        <location line="+69"/>
         <source>Dashboard</source>
         <translation>概览</translation>
     </message>
@@ -1511,7 +1476,7 @@
 <context>
     <name>ErrorBanner</name>
     <message>
-        <location filename="../../app/views/main_window.py" line="+87"/>
+        <location filename="../../app/views/main_window.py" line="+90"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
@@ -2580,7 +2545,7 @@
 <context>
     <name>LotStatus</name>
     <message>
-        <location filename="../../app/views/pages.py" line="-253"/>
+        <location filename="../../app/views/pages.py" line="-254"/>
         <source>Quarantine</source>
         <translation>待检</translation>
     </message>
@@ -2824,12 +2789,12 @@
         <translation>系统管理</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+64"/>
         <source>MedTrace QA Workstation</source>
         <translation>MedTrace 质量保证工作站</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+125"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -4242,8 +4207,8 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+3"/>
-        <source>After this many minutes without use the workstation will lock and ask for password and one-time code again. The lock arrives with signing in (identity and access).</source>
-        <translation>无操作达到该分钟数后，工作站将锁定，并重新要求输入密码和一次性验证码。锁定功能将随登录（身份与权限）功能上线。</translation>
+        <source>After this many minutes without use the workstation locks and asks for password and one-time code again.</source>
+        <translation>工作站在无操作达到此分钟数后将锁定，需再次输入密码和动态口令。</translation>
     </message>
     <message>
         <location line="+13"/>
