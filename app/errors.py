@@ -63,3 +63,15 @@ class SessionEnded(ComplianceError):
 
 class ReasonRequired(InvalidInput):
     """A controlled record was changed without stating why (Annex 11 §9)."""
+
+
+class ExpiredLot(ComplianceError):
+    """The lot is past its expiry date by the server's date: it may not leave our site."""
+
+
+class ShelfLifeTooShort(ComplianceError):
+    """The consignee accepts only lots with more remaining shelf life than this one has."""
+
+
+class AlreadyHandled(ConcurrentChange):
+    """Someone else acted on this first (e.g. acknowledged the alert); the message names who and when."""

@@ -190,7 +190,7 @@ class _Workstation:
             settings=self._started.settings,
         )
         self._listener = ChangeListener(database, self._broadcast.announce_from_any_thread)
-        self.window = MainWindow(ctx, account=session.account, base_args=base)
+        self.window = MainWindow(ctx, account=session.account, base_args=base, daily_jobs=True)
         self.window.setWindowTitle(f"{self.window.windowTitle()} — {session.account.printed_name} ({login})")
         self.window.show()
         self._listener.start()

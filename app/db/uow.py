@@ -9,13 +9,16 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import (
+    AlreadyHandled,
     ComplianceError,
     ConcurrentChange,
     DatabaseUnavailable,
+    ExpiredLot,
     InvalidInput,
     MedTraceError,
     ReasonRequired,
     SessionEnded,
+    ShelfLifeTooShort,
     StockWouldGoNegative,
 )
 
@@ -26,6 +29,10 @@ MEDTRACE_SQLSTATES: dict[str, type[ComplianceError]] = {
     "MTR01": ReasonRequired,
     "MTA01": SessionEnded,
     "MTU01": ComplianceError,
+    "MTE01": ExpiredLot,
+    "MTE02": ShelfLifeTooShort,
+    "MTE03": AlreadyHandled,
+    "MTE04": InvalidInput,
 }
 
 

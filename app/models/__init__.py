@@ -18,7 +18,7 @@ GMP_TABLES = (
 DATABASE_ONLY_TABLES = frozenset({
     "person", "login_failure", "activation", "recovery_code", "session_token", "verified_backend",
     "security_alert", "sign_in_event", "signing_key", "audit_entry", "audit_chain", "audit_head", "audit_seal",
-    "label_verification", "audit_review", "lot_signature",
+    "label_verification", "audit_review", "lot_signature", "expiry_alert", "shelf_life_override", "expiry_policy",
 })
 
 __all__ = [

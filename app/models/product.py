@@ -42,5 +42,6 @@ class Product(Base):
     alert_days: Mapped[list[int]] = mapped_column(
         ARRAY(Integer), server_default=text("'{180,90,30,7}'::integer[]")
     )
+    expiry_owner: Mapped[str] = mapped_column(String(63), server_default="")  # login owning its expiry alerts
     created_at: Mapped[server_now]
     created_by: Mapped[session_user]

@@ -26,6 +26,7 @@ GROUP_TITLES = {
 
 GMP_TABLES = (
     "product", "party", "lot", "serial_unit", "qc_result", "deviation", "genealogy_edge", "movement",
+    "expiry_alert", "shelf_life_override", "expiry_policy",
 )
 READ_ONLY_VIEWS = ("stock_on_hand",)
 
@@ -77,6 +78,11 @@ FUNCTION_GRANTS: dict[str, tuple[str, ...]] = {
     "mt_security_alerts()": ("admin",),
     "mt_acknowledge_alert(bigint)": ("admin",),
     "mt_record_login_failure(text)": ("medtrace_gate",),
+    # Expiry management (0006): the daily job runs for whoever is signed in; the database decides.
+    "mt_expiry_run()": ("medtrace_person",),
+    "mt_acknowledge_expiry_alert(bigint, text, text)": ("qa_reviewer", "qa_approver", "regulatory", "warehouse"),
+    "mt_authorise_shelf_life_override(bigint, bigint, text)": ("qa_approver",),
+    "mt_set_expiry_policy(integer, text, text)": ("qa_approver",),
 }
 
 
@@ -103,6 +109,9 @@ ACTIONS = {
     "close_deviation": Action(table="deviation", privilege="UPDATE"),
     "manage_people": Action(function="mt_create_person(text, text, text[])"),
     "see_security_alerts": Action(function="mt_security_alerts()"),
+    "acknowledge_expiry_alert": Action(function="mt_acknowledge_expiry_alert(bigint, text, text)"),
+    "authorise_shelf_life_override": Action(function="mt_authorise_shelf_life_override(bigint, bigint, text)"),
+    "set_expiry_policy": Action(function="mt_set_expiry_policy(integer, text, text)"),
 }
 
 

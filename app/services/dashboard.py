@@ -416,3 +416,10 @@ def _recall_summary(uow: UnitOfWork) -> RecallSummary | None:
              for recall_id, opened_at, k in recalls.drill_kpi_trend(uow)]
     trend.sort(key=lambda p: (p.opened_at, p.recall_id))
     return RecallSummary(tuple(open_), tuple(trend[-RECENT_DRILLS:]))
+
+
+def server_date(uow: UnitOfWork) -> dt.date:
+    """The database server's date: what "today" means for expiry (DESIGN §3: workstation clocks are never
+    trusted)."""
+    with uow:
+        return uow.session.execute(select(func.current_date())).scalar_one()  # type: ignore[no-any-return]

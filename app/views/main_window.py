@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Mapping
 from importlib import metadata
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -41,11 +41,14 @@ PAGE_KEYS = (
 # Pages built by their own issues: (module, class, what the constructor takes after the ViewContext).
 # "account" is the signed-in person; "base_args" the server's connection parameters (signing ceremonies
 # open a fresh connection as the signer).
+EXPIRY_JOB_INTERVAL_MS = 4 * 3600 * 1000  # the job is idempotent: a few runs a day make "daily" robust
+
 BUILT_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "lots": ("app.views.lots_page", "LotsPage", ()),
     "release": ("app.views.release_queue_page", "ReleaseQueuePage", ("account", "base_args")),
     "scan": ("app.views.scan_page", "ScanPage", ("account",)),
     "trace": ("app.views.trace_page", "TracePage", ()),
+    "expiry": ("app.views.expiry_calendar", "ExpiryCalendarPage", ("account",)),
     "reports": ("app.views.reports_page", "ReportsPage", ("account",)),
     "audit": ("app.views.audit_page", "AuditPage", ()),
     "admin": ("app.views.admin_page", "AdminPage", ("account",)),
@@ -116,9 +119,10 @@ class MainWindow(QMainWindow):
         pages: Mapping[str, Callable[[], QWidget]] | None = None,
         account: object | None = None,
         base_args: Mapping[str, str] | None = None,
+        daily_jobs: bool = False,
     ) -> None:
         """`account` (the signed-in person) and `base_args` go to the pages that need them; `pages`
-        replaces any page outright (tests)."""
+        replaces any page outright (tests); `daily_jobs` runs the expiry job now and every few hours."""
         super().__init__()
         self._ctx = ctx
         self._page_args = {"account": account, "base_args": dict(base_args or {})}
@@ -167,6 +171,25 @@ class MainWindow(QMainWindow):
         ctx.runner.busy_changed.connect(self._on_busy_changed)
         self.rail.currentRowChanged.connect(self._on_rail_row_changed)
         self.navigate("dashboard")
+        if daily_jobs and account is not None:
+            self._expiry_timer = QTimer(self)
+            self._expiry_timer.setInterval(EXPIRY_JOB_INTERVAL_MS)
+            self._expiry_timer.timeout.connect(self.run_expiry_job)
+            self._expiry_timer.start()
+            self.run_expiry_job()
+
+    def run_expiry_job(self) -> None:
+        """The daily expiry job (expire lots, raise and escalate alerts) by the server's date, off the GUI
+        thread. It is idempotent, so every workstation running it every few hours does it once a day."""
+        new_uow = self._ctx.new_uow
+
+        def work(_op: object) -> object:
+            from app.services.expiry import run_expiry
+
+            return run_expiry(new_uow())
+
+        self._ctx.runner.run(work, on_done=lambda run: log.info("expiry job: %s", run),
+                             changes=("lot", "expiry_alert"))
 
     # -- navigation ----------------------------------------------------------------------------
 
@@ -212,7 +235,18 @@ class MainWindow(QMainWindow):
             log.info("page %s is not part of this build yet", module_name)
             return ComingPage(coming_work()[key])
         page: QWidget = getattr(module, class_name)(self._ctx, *(self._page_args[n] for n in needs))
+        if hasattr(page, "report_requested"):  # "open the report for this" links of a page
+            page.report_requested.connect(self.open_report)
         return page
+
+    def open_report(self, report: str, parameters: dict[str, object]) -> None:
+        """Show the Reports page with `report` chosen and its parameters filled (one renderer for each report)."""
+        self.navigate("reports")
+        reports = self.page("reports")
+        if hasattr(reports, "choose_report"):
+            reports.choose_report(report)
+            for name, value in (parameters or {}).items():
+                reports.set_parameter(name, value)
 
     def _on_rail_row_changed(self, row: int) -> None:
         if 0 <= row < len(PAGE_KEYS):

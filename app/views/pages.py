@@ -40,7 +40,7 @@ def lot_status_label(status: LotStatus) -> str:
 
 @dataclass(frozen=True)
 class ComingWork:
-    """What a page not built yet will do, and with which piece of work it arrives."""
+    """What a page does, shown in its place while it cannot open (no one signed in, or not installed)."""
 
     title: str
     purpose: str
@@ -48,7 +48,8 @@ class ComingWork:
 
 
 def coming_work() -> dict[str, ComingWork]:
-    """The pages of the navigation rail that are still to be built, keyed like the rail."""
+    """What each page of the navigation rail does, keyed like the rail, for when it cannot open."""
+    sign_in = translate("ComingPage", "Sign in to use this page.")
     return {
         "lots": ComingWork(
             translate("ComingPage", "Lots"),
@@ -57,7 +58,7 @@ def coming_work() -> dict[str, ComingWork]:
                 "Every lot with its product, dates, quantity and release status; search by lot number, "
                 "product or UDI, and open a lot to see its QC results, deviations and history.",
             ),
-            translate("ComingPage", "Arriving with the lot list issue."),
+            sign_in,
         ),
         "release": ComingWork(
             translate("ComingPage", "Release queue"),
@@ -68,7 +69,7 @@ def coming_work() -> dict[str, ComingWork]:
                 "and is released only after two different qualified people have signed: review, then "
                 "approval.",
             ),
-            translate("ComingPage", "Arriving with the lot release issue."),
+            sign_in,
         ),
         "scan": ComingWork(
             translate("ComingPage", "Scan"),
@@ -77,7 +78,7 @@ def coming_work() -> dict[str, ComingWork]:
                 "Scan a UDI (GS1, HIBCC or China MA code) to look up the product and lot, check its expiry "
                 "and status, and record receipts, shipments and returns.",
             ),
-            translate("ComingPage", "Arriving with the UDI scanning issue."),
+            sign_in,
         ),
         "trace": ComingWork(
             translate("ComingPage", "Trace"),
@@ -86,7 +87,7 @@ def coming_work() -> dict[str, ComingWork]:
                 "Trace a lot forward to every finished lot and every consignee at every tier, or backward "
                 "to the component lots it was made from, and print the traceability report.",
             ),
-            translate("ComingPage", "Arriving with the traceability issue."),
+            sign_in,
         ),
         "expiry": ComingWork(
             translate("ComingPage", "Expiry"),
@@ -95,7 +96,7 @@ def coming_work() -> dict[str, ComingWork]:
                 "An expiry calendar with alerts at each product's thresholds (for example 180, 90, 30 and "
                 "7 days), with owners, acknowledgement and disposition of every lot about to expire.",
             ),
-            translate("ComingPage", "Arriving with the expiry management issue."),
+            sign_in,
         ),
         "recalls": ComingWork(
             translate("ComingPage", "Recalls"),
@@ -105,7 +106,7 @@ def coming_work() -> dict[str, ComingWork]:
                 "found for you, internal stock is put on hold, and notifications, acknowledgements and "
                 "returns are tracked against the legal deadlines (level I/II/III recall: 1, 3 or 7 days).",
             ),
-            translate("ComingPage", "Arriving with the recall issue."),
+            translate("ComingPage", "Recall management is not included in this installation of MedTrace."),
         ),
         "reports": ComingWork(
             translate("ComingPage", "Reports"),
@@ -114,7 +115,7 @@ def coming_work() -> dict[str, ComingWork]:
                 "PDF and Excel records an inspector accepts: release record with signatures, traceability "
                 "report, recall and drill report, expiry report, audit-trail extract and UDI data export.",
             ),
-            translate("ComingPage", "Arriving with the regulatory reports issue."),
+            sign_in,
         ),
         "audit": ComingWork(
             translate("ComingPage", "Audit trail"),
@@ -123,7 +124,7 @@ def coming_work() -> dict[str, ComingWork]:
                 "Every change to a GMP record: who, when, what changed from what to what, and why. The "
                 "trail cannot be edited, and its hash chain can be verified at any time.",
             ),
-            translate("ComingPage", "Arriving with the audit trail issue."),
+            sign_in,
         ),
         "admin": ComingWork(
             translate("ComingPage", "Admin"),
@@ -132,13 +133,13 @@ def coming_work() -> dict[str, ComingWork]:
                 "Users, their roles and two-factor sign-in; locking and unlocking accounts; master data "
                 "for products and parties; imports from Excel or CSV.",
             ),
-            translate("ComingPage", "Arriving with the identity and access issue."),
+            sign_in,
         ),
     }
 
 
 class ComingPage(QWidget):
-    """A page whose work is not built yet: it says what it will do, never shows a blank area."""
+    """In place of a page that cannot open: what it does and why it is not shown, never a blank area."""
 
     def __init__(self, work: ComingWork, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -46,8 +46,8 @@ class SettingsDialog(QDialog):
         self.idle_minutes.setSuffix(self.tr(" min"))
         idle_note = QLabel(
             self.tr(
-                "After this many minutes without use the workstation will lock and ask for password and "
-                "one-time code again. The lock arrives with signing in (identity and access)."
+                "After this many minutes without use the workstation locks and asks for password and "
+                "one-time code again."
             )
         )
         idle_note.setObjectName("fieldNote")

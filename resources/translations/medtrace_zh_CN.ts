@@ -2,6 +2,104 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AcknowledgeDialog</name>
+    <message>
+        <location filename="../../app/views/expiry_alerts.py" line="+367"/>
+        <source>Acknowledge expiry alert</source>
+        <translation>确认效期预警</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Lot %1 · %2</source>
+        <translation>批次 %1 · %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Expiry date</source>
+        <translation>失效日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Site</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Threshold</source>
+        <translation>预警阈值</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 days</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Raised</source>
+        <translation>发出时间</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Escalated</source>
+        <translation>已升级</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>What you checked and what will happen to the stock (required)</source>
+        <translation>您核查了什么、库存将如何处理（必填）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>— decide later —</source>
+        <translation>— 稍后决定 —</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Disposition</source>
+        <translation>处置</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Write a note: what you checked and what will happen to the stock.</source>
+        <translation>请填写备注：您核查了什么、库存将如何处理。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The note is too long (at most %1 characters).</source>
+        <translation>备注过长（最多 %1 个字符）。</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Not recorded: %1 Their note and disposition stand; the list shows them.</source>
+        <translation>未记录：%1 以对方的备注和处置为准，列表中可查看。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The acknowledgement could not be recorded because of an unexpected problem; the details are in the log.</source>
+        <translation>因意外问题未能记录确认；详情见日志。</translation>
+    </message>
+</context>
+<context>
     <name>ActivationCodeDialog</name>
     <message>
         <location filename="../../app/views/admin_page.py" line="+231"/>
@@ -408,6 +506,67 @@
     </message>
 </context>
 <context>
+    <name>AgendaPanel</name>
+    <message>
+        <location filename="../../app/views/expiry_calendar.py" line="+529"/>
+        <source>Next %1 days</source>
+        <translation>未来 %1 天</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>%1 lot(s) with stock expire by %2, %3 units on hand.</source>
+        <translation>%1 个有库存的批次在 %2 前失效，现有库存 %3。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No lot with stock on hand expires in this period.</source>
+        <translation>此期间内没有有库存的批次失效。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 lot(s) with stock have no expiry date, so no calendar can show them. Enter their expiry date in the lot record (Lots page).</source>
+        <translation>%1 个有库存的批次没有失效日期，日历无法显示。请在批次记录（批次页面）中填写失效日期。</translation>
+    </message>
+</context>
+<context>
+    <name>AlertPanel</name>
+    <message>
+        <location filename="../../app/views/expiry_alerts.py" line="-194"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Acknowledge…</source>
+        <translation>确认…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Record that you have seen this alert, with a note and a disposition</source>
+        <translation>记录您已知悉此预警，并填写备注和处置</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your role may see expiry alerts but not acknowledge them.</source>
+        <translation>您的角色可以查看效期预警，但不能确认。</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>No expiry alert is waiting. Alerts are raised by the daily expiry check when a lot with stock crosses one of its product&apos;s thresholds.</source>
+        <translation>没有待处理的效期预警。有库存的批次达到其产品的某个预警阈值时，每日效期检查会发出预警。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 escalated, %2 waiting for acknowledgement, %3 in all.</source>
+        <translation>已升级 %1 条，待确认 %2 条，共 %3 条。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The alerts could not be loaded: %1</source>
+        <translation>无法加载预警：%1</translation>
+    </message>
+</context>
+<context>
     <name>AuditAction</name>
     <message>
         <location filename="../../app/views/audit_page.py" line="+119"/>
@@ -567,23 +726,23 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+51"/>
+        <location line="+40"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location line="-40"/>
-        <location line="+299"/>
+        <location line="-29"/>
+        <location line="+291"/>
         <source>Verify integrity</source>
         <translation>校验完整性</translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-290"/>
         <source>Recompute every link of the hash chain and check the seals</source>
         <translation>重新计算哈希链的每一环并校验封签</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+127"/>
         <source>The start date is after the end date.</source>
         <translation>起始日期晚于截止日期。</translation>
     </message>
@@ -618,7 +777,7 @@
         <translation>无法读取审计追踪。详细信息见日志。</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+41"/>
         <source>Verifying…</source>
         <translation>正在校验…</translation>
     </message>
@@ -686,7 +845,7 @@
 <context>
     <name>AuditProblem</name>
     <message>
-        <location line="-664"/>
+        <location line="-656"/>
         <source>the entry or its link was altered</source>
         <translation>该记录或其链接被篡改</translation>
     </message>
@@ -951,6 +1110,19 @@
     </message>
 </context>
 <context>
+    <name>CalendarModel</name>
+    <message>
+        <location filename="../../app/views/expiry_calendar.py" line="-312"/>
+        <source>%1: no lot with stock expires</source>
+        <translation>%1：没有有库存的批次失效</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1: %2 lot(s) with stock expire</source>
+        <translation>%1：%2 个有库存的批次失效</translation>
+    </message>
+</context>
+<context>
     <name>ChangePasswordDialog</name>
     <message>
         <location filename="../../app/views/change_password_dialog.py" line="+24"/>
@@ -983,12 +1155,12 @@
         <translation>动态验证码</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Use at least 12 characters; a short phrase works well. Your signing key is re-protected with the new password, and your earlier signatures stay valid.</source>
         <translation>至少 12 个字符，可以使用一句短语。您的签名密钥将用新密码重新保护，之前的电子签名仍然有效。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>The two new passwords differ.</source>
         <translation>两次输入的新密码不一致。</translation>
     </message>
@@ -1001,7 +1173,12 @@
 <context>
     <name>ComingPage</name>
     <message>
-        <location filename="../../app/views/pages.py" line="+54"/>
+        <location filename="../../app/views/pages.py" line="+52"/>
+        <source>Sign in to use this page.</source>
+        <translation>登录后即可使用此页面。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Lots</source>
         <translation>批次</translation>
     </message>
@@ -1011,12 +1188,12 @@
         <translation>所有批次及其产品、日期、数量和放行状态；可按批号、产品或唯一标识（UDI）查找，打开批次可查看检验结果、偏差和历史记录。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Arriving with the lot list issue.</source>
-        <translation>将随“批次列表”功能上线。</translation>
+        <location line="+53"/>
+        <source>Recall management is not included in this installation of MedTrace.</source>
+        <translation>此 MedTrace 安装未包含召回管理功能。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-45"/>
         <source>Release queue</source>
         <translation>放行队列</translation>
     </message>
@@ -1026,12 +1203,7 @@
         <translation>等待审核和批准的批次，采用双人复核电子签名。每个批次显示其放行检查单（检验结果、偏差已关闭、标签已核对、审计追踪已审阅），只有在两位不同的具备资质人员先后完成审核签名和批准签名后才能放行。</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Arriving with the lot release issue.</source>
-        <translation>将随“批次放行”功能上线。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+10"/>
         <source>Scan</source>
         <translation>扫码</translation>
     </message>
@@ -1041,12 +1213,7 @@
         <translation>扫描唯一标识（GS1、HIBCC 或中国 MA 码），查询产品和批次，核对效期和状态，并登记收货、发货和退货。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Arriving with the UDI scanning issue.</source>
-        <translation>将随“UDI 扫码”功能上线。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>Trace</source>
         <translation>追溯</translation>
     </message>
@@ -1056,12 +1223,7 @@
         <translation>正向追溯一个批次直至每个成品批次和每一级收货单位，或反向追溯到其所用的组件批次，并打印追溯报告。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Arriving with the traceability issue.</source>
-        <translation>将随“追溯”功能上线。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>Expiry</source>
         <translation>效期</translation>
     </message>
@@ -1071,12 +1233,7 @@
         <translation>效期日历，按各产品设定的阈值（例如 180、90、30 和 7 天）发出效期预警；每个即将到期的批次都有负责人、确认和处置记录。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Arriving with the expiry management issue.</source>
-        <translation>将随“效期管理”功能上线。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>Recalls</source>
         <translation>召回</translation>
     </message>
@@ -1086,12 +1243,7 @@
         <translation>从可疑批次发起召回或召回演练：系统自动找出受影响的批次和收货单位，将内部库存暂停放行，并按法定时限跟踪通知、确认和退回（一级/二级/三级召回：1、3 或 7 日）。</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Arriving with the recall issue.</source>
-        <translation>将随“召回”功能上线。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+9"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
@@ -1101,12 +1253,7 @@
         <translation>检查员认可的 PDF 和 Excel 记录：含签名的放行记录、追溯报告、召回及演练报告、效期报告、审计追踪摘录和 UDI 数据导出。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Arriving with the regulatory reports issue.</source>
-        <translation>将随“法规报告”功能上线。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>Audit trail</source>
         <translation>审计追踪</translation>
     </message>
@@ -1116,12 +1263,7 @@
         <translation>GMP 记录的每一次更改：何人、何时、由何值改为何值以及变更原因。审计追踪不可编辑，其哈希链可随时校验。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Arriving with the audit trail issue.</source>
-        <translation>将随“审计追踪”功能上线。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>Admin</source>
         <translation>系统管理</translation>
     </message>
@@ -1130,16 +1272,11 @@
         <source>Users, their roles and two-factor sign-in; locking and unlocking accounts; master data for products and parties; imports from Excel or CSV.</source>
         <translation>用户、角色和双因素登录；锁定和解锁账户；产品和单位主数据；从 Excel 或 CSV 导入。</translation>
     </message>
-    <message>
-        <location line="+5"/>
-        <source>Arriving with the identity and access issue.</source>
-        <translation>将随“身份与权限”功能上线。</translation>
-    </message>
 </context>
 <context>
     <name>DashboardPage</name>
     <message>
-        <location line="+64"/>
+        <location line="+69"/>
         <source>Dashboard</source>
         <translation>概览</translation>
     </message>
@@ -1182,6 +1319,52 @@
         <location line="+6"/>
         <source>The numbers could not be loaded: %1 They will be loaded again when records change.</source>
         <translation>无法加载统计数字：%1 记录发生变化时将重新加载。</translation>
+    </message>
+</context>
+<context>
+    <name>DayDelegate</name>
+    <message>
+        <location filename="../../app/views/expiry_calendar.py" line="+74"/>
+        <source>+ %1 more</source>
+        <translation>另有 %1 个</translation>
+    </message>
+</context>
+<context>
+    <name>DayPanel</name>
+    <message>
+        <location line="+141"/>
+        <source>Choose a day</source>
+        <translation>请选择日期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Press Enter on a day, or click it, to list the lots that expire that day.</source>
+        <translation>在某一天上按 Enter 或单击，即可列出当天失效的批次。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Acknowledge alert…</source>
+        <translation>确认预警…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No lot with stock on hand expires on this day.</source>
+        <translation>当天没有有库存的批次失效。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 lot(s), %2 units on hand. Select a lot with an alert to acknowledge it.</source>
+        <translation>%1 个批次，现有库存 %2。选择有预警的批次即可确认。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Lots expiring on %1</source>
+        <translation>%1 失效的批次</translation>
     </message>
 </context>
 <context>
@@ -1293,7 +1476,7 @@
 <context>
     <name>ErrorBanner</name>
     <message>
-        <location filename="../../app/views/main_window.py" line="+87"/>
+        <location filename="../../app/views/main_window.py" line="+90"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
@@ -1301,6 +1484,394 @@
         <location line="+14"/>
         <source>Something went wrong that MedTrace did not expect (%1). The operation did not finish. The details are in the log in %2.</source>
         <translation>MedTrace 遇到了意外问题（%1），操作未完成。详细信息已写入日志，位于 %2。</translation>
+    </message>
+</context>
+<context>
+    <name>ExpiringLotModel</name>
+    <message>
+        <location filename="../../app/views/expiry_alerts.py" line="-209"/>
+        <source>Expiry date</source>
+        <translation>失效日期</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Lot</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>DI</source>
+        <translation>产品标识</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Site</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>On hand</source>
+        <translation>现有库存</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Days left</source>
+        <translation>剩余天数</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Threshold</source>
+        <translation>预警阈值</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expiry alert</source>
+        <translation>效期预警</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Acknowledged by</source>
+        <translation>确认人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Disposition</source>
+        <translation>处置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Raised</source>
+        <translation>发出时间</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>≤ %1 days</source>
+        <translation>≤ %1 天</translation>
+    </message>
+</context>
+<context>
+    <name>ExpiryCalendarPage</name>
+    <message>
+        <location filename="../../app/views/expiry_calendar.py" line="+81"/>
+        <source>Expiry</source>
+        <translation>效期</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>‹ Previous</source>
+        <translation>‹ 上月</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Previous month (PgUp)</source>
+        <translation>上个月（PgUp）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Back to today (Home)</source>
+        <translation>回到今天（Home）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Next ›</source>
+        <translation>下月 ›</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Next month (PgDn)</source>
+        <translation>下个月（PgDn）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>A month of days with their counts</source>
+        <translation>按月显示每天的批次数</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>One week, with the lots of each day</source>
+        <translation>一周，列出每天的批次</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Agenda</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Everything that expires in the next days, in date order</source>
+        <translation>按日期列出未来几天内失效的全部批次</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Export calendar (.ics)…</source>
+        <translation>导出日历 (.ics)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Write the expiry dates as calendar events with reminders at the thresholds, for Outlook or Thunderbird</source>
+        <translation>将失效日期导出为日历事件，并在各预警阈值处提醒，可导入 Outlook 或 Thunderbird</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Expiry report…</source>
+        <translation>效期报告…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open the expiry report (PDF or Excel) on the Reports page</source>
+        <translation>在报告页面打开效期报告（PDF 或 Excel）</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show the agenda</source>
+        <translation>显示列表</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Day</source>
+        <translation>当天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+311"/>
+        <source>Expiry alerts</source>
+        <translation>效期预警</translation>
+    </message>
+    <message>
+        <location line="-213"/>
+        <source>Export calendar</source>
+        <translation>导出日历</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>iCalendar files (*.ics)</source>
+        <translation>iCalendar 文件 (*.ics)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Writing the calendar…</source>
+        <translation>正在写入日历…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Calendar saved to %1. Import it in Outlook or Thunderbird; each lot is an event on its expiry date with reminders at its thresholds.</source>
+        <translation>日历已保存到 %1。可导入 Outlook 或 Thunderbird；每个批次是其失效日期上的一个事件，并在各预警阈值处提醒。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The calendar could not be written (%1); no file was saved.</source>
+        <translation>无法写入日历（%1）；未保存任何文件。</translation>
+    </message>
+    <message>
+        <location line="+73"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Week of %1 – %2</source>
+        <translation>%1 – %2 这一周</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>MMMM yyyy</source>
+        <translation>yyyy年M月</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>this week</source>
+        <translation>本周</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No lot matching the filters expires in %1.</source>
+        <translation>%1 没有符合筛选条件的批次失效。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No lot with stock on hand expires in %1. PgUp and PgDn move by month, Home comes back to today; the agenda lists everything that expires in the next days.</source>
+        <translation>%1 没有有库存的批次失效。PgUp 和 PgDn 按月翻页，Home 回到今天；列表视图列出未来几天内失效的全部批次。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Lots expiring per day, by threshold:</source>
+        <translation>每天失效的批次数，按预警阈值着色：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>expired, still in stock</source>
+        <translation>已失效且仍有库存</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>≤ %1 days</source>
+        <translation>≤ %1 天</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>later</source>
+        <translation>更晚</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The expiry calendar could not be read (%1). It is read again when records change.</source>
+        <translation>无法读取效期日历（%1）。记录变更时将重新读取。</translation>
+    </message>
+</context>
+<context>
+    <name>ExpiryWords</name>
+    <message>
+        <location filename="../../app/views/expiry_alerts.py" line="-130"/>
+        <source>Use first</source>
+        <translation>优先使用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Transfer</source>
+        <translation>调拨</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return to supplier</source>
+        <translation>退回供应商</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scrap</source>
+        <translation>报废</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quarantine</source>
+        <translation>隔离</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No alert</source>
+        <translation>无预警</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open</source>
+        <translation>待确认</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Escalated</source>
+        <translation>已升级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>no expiry date</source>
+        <translation>无失效日期</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>expired %1 days ago</source>
+        <translation>已失效 %1 天</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>last day today</source>
+        <translation>今天是最后一天</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 (%2 days)</source>
+        <translation>%1（%2 天）</translation>
+    </message>
+</context>
+<context>
+    <name>FiltersBar</name>
+    <message>
+        <location filename="../../app/views/expiry_calendar.py" line="-573"/>
+        <source>All products</source>
+        <translation>全部产品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All sites</source>
+        <translation>全部地点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All owners</source>
+        <translation>全部负责人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Any status</source>
+        <translation>任意状态</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Site</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Owner</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation>状态</translation>
     </message>
 </context>
 <context>
@@ -1974,7 +2545,7 @@
 <context>
     <name>LotStatus</name>
     <message>
-        <location filename="../../app/views/pages.py" line="-253"/>
+        <location filename="../../app/views/pages.py" line="-254"/>
         <source>Quarantine</source>
         <translation>待检</translation>
     </message>
@@ -2081,19 +2652,19 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+250"/>
+        <location line="+237"/>
         <location line="+37"/>
         <source>Counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location line="-276"/>
-        <location line="+224"/>
+        <location line="-263"/>
+        <location line="+211"/>
         <source>All products</source>
         <translation>全部产品</translation>
     </message>
     <message>
-        <location line="-223"/>
+        <location line="-210"/>
         <source>Show the lots of one product</source>
         <translation>只显示某一产品的批次</translation>
     </message>
@@ -2104,12 +2675,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+182"/>
+        <location line="+169"/>
         <source>Any status</source>
         <translation>任意状态</translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-166"/>
         <source>Any expiry date</source>
         <translation>任意失效日期</translation>
     </message>
@@ -2130,7 +2701,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+45"/>
+        <location line="+32"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
@@ -2218,12 +2789,12 @@
         <translation>系统管理</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+64"/>
         <source>MedTrace QA Workstation</source>
         <translation>MedTrace 质量保证工作站</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+125"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -2765,7 +3336,7 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+43"/>
         <source>Sign review…</source>
         <translation>签署审核…</translation>
     </message>
@@ -3636,8 +4207,8 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+3"/>
-        <source>After this many minutes without use the workstation will lock and ask for password and one-time code again. The lock arrives with signing in (identity and access).</source>
-        <translation>无操作达到该分钟数后，工作站将锁定，并重新要求输入密码和一次性验证码。锁定功能将随登录（身份与权限）功能上线。</translation>
+        <source>After this many minutes without use the workstation locks and asks for password and one-time code again.</source>
+        <translation>工作站在无操作达到此分钟数后将锁定，需再次输入密码和动态口令。</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -4085,7 +4656,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
 <context>
     <name>TracePage</name>
     <message>
-        <location filename="../../app/views/trace_page.py" line="+148"/>
+        <location filename="../../app/views/trace_page.py" line="+140"/>
         <source>Trace</source>
         <translation>追溯</translation>
     </message>
