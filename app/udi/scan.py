@@ -76,13 +76,20 @@ def _read(scan_text: str, draft: Draft) -> None:
         gs1.parse_digital_link(core, draft)
     elif core.startswith("("):
         gs1.parse_hri(core, draft)
-    elif core.isascii() and core.isdigit() and len(core) in (8, 12, 13, 14) and not gs1_message_symbology:
+    elif core.isascii() and core.isdigit() and len(core) in (8, 12, 13, 14) and (
+            symbology is None or symbology.gs1_symbology in GS1Symbology.with_gtin()):
         gs1.parse_bare_gtin(core, draft)
     elif core[0].isascii() and core[0].isdigit():
-        gs1.parse_element_string(core, draft, offset=scan_text.find(core))
         if symbology is not None and not gs1_message_symbology:
-            draft.warn(f"The symbology identifier {symbology.value} says this bar code carries no GS1 data, "
-                       f"yet its content reads as GS1 element strings; check how the label was printed.")
+            # ISO/IEC 15424: the modifier (]d1, ]C0, ]Q1, ]I0 ...) says no FNC1 in first position, so
+            # these digits are plain data, not GS1 element strings; reading them as AIs could yield a
+            # wrong GTIN and lot (GS1 Gen Specs §5.1.2, 21 CFR 830.20: the UDI must be read as encoded).
+            draft.error(f"The symbology identifier {symbology.value} says this bar code carries no GS1 "
+                        f"data (no FNC1 in first position), so its digits are not GS1 element strings and "
+                        f"are not read as a UDI; the label must be printed as a GS1 symbol (for example "
+                        f"]d2, ]C1, ]Q3 or ]e0).")
+            return
+        gs1.parse_element_string(core, draft, offset=scan_text.find(core))
     else:
         draft.error("This scan is not a UDI this program can read: not GS1 (element strings, (01)… text "
                     "or a Digital Link), not HIBCC (+…) and not a China MA code (MA.…).")

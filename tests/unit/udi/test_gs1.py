@@ -81,10 +81,24 @@ def test_group_separator_ends_a_variable_length_lot_before_the_serial() -> None:
     assert (result.lot, result.serial, result.warnings) == ("ABC", "XYZ", ())
 
 
-def test_non_gs1_symbology_with_gs1_looking_content_is_read_with_a_warning() -> None:
-    result = parse_scan("]d1" "0109501101020917" "10ABC", as_of=AS_OF)
-    assert result.valid
-    assert any("]d1" in warning for warning in result.warnings)
+@pytest.mark.parametrize("identifier", ["]d1", "]C0", "]Q1", "]I0", "]d0", "]Q0"])
+def test_a_symbol_without_fnc1_in_first_position_is_rejected_as_not_gs1_data(identifier: str) -> None:
+    result = parse_scan(identifier + "0109501101020917" "10ABC", as_of=AS_OF)
+    assert not result.valid
+    assert (result.gtin, result.lot) == (None, None)
+    assert identifier in result.errors[0] and "no GS1" in result.errors[0]
+
+
+def test_fourteen_digits_in_a_plain_data_matrix_are_not_a_gtin() -> None:
+    result = parse_scan("]d1" "09501101020917", as_of=AS_OF)
+    assert not result.valid and result.gtin is None
+
+
+@pytest.mark.parametrize("identifier", ["]E0", "]I1"])
+def test_ean_and_itf_14_identifiers_still_carry_a_bare_gtin(identifier: str) -> None:
+    digits = "09501101020917" if identifier == "]I1" else "9501101020917"
+    result = parse_scan(identifier + digits, as_of=AS_OF)
+    assert result.valid and result.gtin == "09501101020917"
 
 
 def test_lone_bracket_is_an_unknown_symbology_identifier_not_a_crash() -> None:
