@@ -14,14 +14,14 @@ import json
 import sys
 from collections.abc import Sequence
 
-from app.cli import audit, data_import, db, demo, report, trace, udi, user
+from app.cli import audit, backup, data_import, db, demo, report, trace, udi, user
 from app.cli.common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, Commands, Parser, UsageError
 from app.errors import InvalidInput, MedTraceError
 
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_OK", "UsageError", "build_parser", "main"]
 
 # In the order `medtrace --help` lists them.
-GROUPS = (db, demo, data_import, trace, audit, report, udi, user)
+GROUPS = (db, demo, data_import, trace, audit, report, udi, user, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:
