@@ -41,6 +41,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import tarfile
 import tempfile
@@ -308,7 +309,8 @@ def back_up_database(conn: psycopg.Connection, tools: Tools, *, out: Path | str,
 
 def _tool_failed(tool: str, result: subprocess.CompletedProcess[str], target: Path) -> MedTraceError:
     detail = _last_lines(result.stderr)
-    if "No space left" in detail or "File too large" in detail:
+    too_large = result.returncode == -signal.SIGXFSZ  # past the file size limit (ulimit -f)
+    if too_large or "No space left" in detail or "File too large" in detail:
         return _not_written(OSError(errno.ENOSPC, "No space left on device"), target)
     if "Permission denied" in detail or "Read-only file system" in detail:
         return _not_written(OSError(errno.EACCES, "Permission denied"), target)
@@ -515,6 +517,10 @@ class Check:
     key: str  # schema | row_counts | audit_chain | audit_head | audit_seal | signatures
     ok: bool
     detail: str
+    detail_zh: str = ""
+
+    def detail_in(self, language: str) -> str:
+        return self.detail_zh if language == "zh_CN" and self.detail_zh else self.detail
 
 
 @dataclass(frozen=True)
@@ -578,37 +584,50 @@ def verify_restored_database(conn: psycopg.Connection, restore: RestoreResult, *
     revision, head = _schema_revision(conn), head_revision()
     checks.append(Check("schema", revision == head == manifest.schema_revision,
                         f"schema {revision or 'none'} restored, backup {manifest.schema_revision or 'none'}, "
-                        f"this program {head}"))
+                        f"this program {head}",
+                        f"已恢复结构 {revision or '无'}，备份 {manifest.schema_revision or '无'}，本程序 {head}"))
 
     counts = table_counts(conn)
     names = sorted(set(counts) | set(manifest.tables))
     tables = tuple((n, manifest.tables.get(n), counts.get(n)) for n in names)
     differing = [n for n, b, r in tables if b != r]
+    rows = sum(counts.values())
     checks.append(Check("row_counts", not differing,
-                        f"{len(names)} tables, {sum(counts.values()):,} rows, all as in the backup" if not differing
-                        else f"{len(differing)} table(s) differ from the backup: {', '.join(differing[:8])}"))
+                        f"{len(names)} tables, {rows:,} rows, all as in the backup" if not differing
+                        else f"{len(differing)} table(s) differ from the backup: {', '.join(differing[:8])}",
+                        f"{len(names)} 个表，{rows:,} 行，均与备份一致" if not differing
+                        else f"{len(differing)} 个表与备份不一致：{', '.join(differing[:8])}"))
 
     audit = verify_audit_trail(conn, trusted_keys=trusted_keys,
                                progress=(lambda done, total: progress(done, total, "Verifying the audit trail"))
                                if progress else None)
+    first = audit.first_problem.describe() if audit.first_problem else ""
     checks.append(Check("audit_chain", audit.ok,
                         f"{audit.entries_checked:,} entries and {audit.seals_checked} seal(s) verified" if audit.ok
-                        else f"first bad: {audit.first_problem.describe()}"))  # type: ignore[union-attr]
+                        else f"first bad: {first}",
+                        f"已验证 {audit.entries_checked:,} 条记录、{audit.seals_checked} 个封存" if audit.ok
+                        else f"首个异常：{first}"))
     position, head_hash = _audit_head(conn)
     same_head = (position, head_hash) == (manifest.audit_position, manifest.audit_hash)
     checks.append(Check("audit_head", same_head,
                         f"chain ends at position {position}, as in the backup" if same_head
-                        else f"chain ends at position {position}; the backup says {manifest.audit_position}"))
+                        else f"chain ends at position {position}; the backup says {manifest.audit_position}",
+                        f"哈希链终点为第 {position} 条，与备份一致" if same_head
+                        else f"哈希链终点为第 {position} 条；备份为第 {manifest.audit_position} 条"))
     sealed = audit.last_sealed_position
     checks.append(Check("audit_seal", sealed is not None and audit.ok,
                         f"last seal by a trusted key at position {sealed:,} of {position:,}" if sealed is not None
-                        else "no seal made with a key this workstation trusts: the chain cannot be tied to a seal"))
+                        else "no seal made with a key this workstation trusts: the chain cannot be tied to a seal",
+                        f"可信密钥的最后封存位于第 {sealed:,} 条（共 {position:,} 条）" if sealed is not None
+                        else "没有本工作站信任的密钥所做的封存：哈希链无法与封存对应"))
 
     signatures = _tally_signatures(conn)
     checks.append(Check("signatures", signatures.invalid == 0,
                         f"{signatures.total:,} electronic signature(s): {signatures.valid:,} valid, "
                         f"{signatures.changed_after_signing:,} on records changed after signing, "
-                        f"{signatures.invalid:,} invalid"))
+                        f"{signatures.invalid:,} invalid",
+                        f"电子签名 {signatures.total:,} 个：有效 {signatures.valid:,} 个，签名后记录被修改 "
+                        f"{signatures.changed_after_signing:,} 个，无效 {signatures.invalid:,} 个"))
     return RestoreVerification(restore, tuple(checks), tables, audit, signatures, revision, head, now, version,
                                time.perf_counter() - started)
 
@@ -735,7 +754,8 @@ def write_verification_record(conn: psycopg.Connection, verification: RestoreVer
         Table(_w("checks", language), (Column(_w("check", language), width=1.4),
                                        Column(_w("result", language), FLAG, 0.6, calm=(passed,)),
                                        Column(_w("detail", language), width=2.6)),
-              [(_w(f"check_{c.key}", language), passed if c.ok else failed, c.detail) for c in verification.checks],
+              [(_w(f"check_{c.key}", language), passed if c.ok else failed, c.detail_in(language))
+               for c in verification.checks],
               count=len(verification.checks)),
         Table(_w("tables", language), (Column(_w("table", language), width=1.6),
                                        Column(_w("in_backup", language), INT), Column(_w("restored", language), INT),
