@@ -9,7 +9,6 @@ verifies it against the backup's manifest and writes the PDF backup verification
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import getpass
 import sys
 from pathlib import Path
@@ -36,7 +35,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _progress(done: int, total: int, label: str) -> None:
-    print(f"[{done + 1}/{total}] {label}…" if label else "", file=sys.stderr, flush=True)
+    if label:
+        print(f"{label}…", file=sys.stderr, flush=True)
 
 
 def _operator() -> str:
@@ -45,19 +45,18 @@ def _operator() -> str:
 
 def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
     from app.db.engine import workstation_name
-    from app.services.backup import back_up_database, embedded_tools
+    from app.services.backup import back_up_embedded
 
     paths = AppPaths.resolve(args.home)
-    with admin_database(args) as database, database.raw_connection() as conn:
-        result = back_up_database(conn, embedded_tools(paths.pgdata), out=args.out, created_by=_operator(),
+    with admin_database(args):  # the embedded profile, its server running
+        result = back_up_embedded(paths.pgdata, out=args.out, created_by=_operator(),
                                   workstation=workstation_name(), progress=_progress)
     return {**result.as_json(), "text": result.describe()}
 
 
 def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
-    from app.db.engine import open_embedded
     from app.security.keys import load_trusted_keys
-    from app.services.backup import restore_backup, verify_restored_database, write_verification_record
+    from app.services.backup import restore_and_verify
 
     if not args.home:
         raise UsageError("Say where to restore with --home NEW_FOLDER (a new, empty folder).")
@@ -66,23 +65,15 @@ def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
     except ValueError:
         raise UsageError("--trust-key takes a public key of 64 hex digits.") from None
     paths = AppPaths.resolve(args.home)
-    restored = restore_backup(Path(args.file), pgdata=paths.pgdata, progress=_progress)
-    paths.ensure()
-    database = open_embedded(paths)
-    try:
-        with database.raw_connection() as conn:
-            verification = verify_restored_database(conn, restored, trusted_keys=load_trusted_keys(paths.config_dir)
-                                                    | extra)
-            out = Path(args.record) if args.record else \
-                paths.config_dir.parent / f"backup-verification-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}.pdf"
-            record = write_verification_record(conn, verification, out=out, language=args.record_language,
-                                               generated_by=_operator())
-    finally:
-        database.close(stop_server=True)
-    text = verification.describe() + f"\nVerification record {record.number} written to {record.path} " \
-                                     f"(SHA-256 {record.sha256})."
-    return {**verification.as_json(), "record": record.as_json(), "text": text,
-            "_exit": EXIT_OK if verification.ok else EXIT_FAILED}
+    outcome = restore_and_verify(Path(args.file), home=paths.config_dir.parent,
+                                 trusted_keys=load_trusted_keys(paths.config_dir) | extra,
+                                 record_out=args.record, language=args.record_language, generated_by=_operator(),
+                                 progress=_progress)
+    record = outcome.record
+    text = outcome.verification.describe() + f"\nVerification record {record.number} written to {record.path} " \
+                                             f"(SHA-256 {record.sha256})."
+    return {**outcome.verification.as_json(), "record": record.as_json(), "text": text,
+            "_exit": EXIT_OK if outcome.ok else EXIT_FAILED}
 
 
 COMMANDS: Commands = {

@@ -791,3 +791,64 @@ def write_verification_record(conn: psycopg.Connection, verification: RestoreVer
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
     return VerificationRecord(target, number, sha256, rendered.fingerprint, rendered.pages, entry_id)
+
+
+# == The whole procedures, for the command line and the Admin page ===================================
+
+
+def back_up_embedded(pgdata: Path, *, out: Path | str, created_by: str, workstation: str = "",
+                     progress: Progress | None = None) -> BackupResult:
+    """Back up the embedded database in `pgdata` through its owner connection (the server must run)."""
+    from app.db.embedded import EmbeddedServer
+
+    server = EmbeddedServer(pgdata)
+    try:
+        conn = psycopg.connect(**server.connect_args(), autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        raise BackupNotWritten("The database cannot be reached; no backup was made.",
+                               hint=_last_lines(str(exc))) from None
+    with conn:
+        return back_up_database(conn, embedded_tools(pgdata), out=out, created_by=created_by,
+                                workstation=workstation, progress=progress)
+
+
+@dataclass(frozen=True)
+class RestoreOutcome:
+    """A restore, its verification and the record written about it."""
+
+    verification: RestoreVerification
+    record: VerificationRecord
+
+    @property
+    def ok(self) -> bool:
+        return self.verification.ok
+
+
+def restore_and_verify(path: Path | str, *, home: Path, trusted_keys: Iterable[bytes] = (),
+                       record_out: Path | str | None = None, language: str = "en", generated_by: str,
+                       progress: Progress | None = None) -> RestoreOutcome:
+    """Restore into a new embedded server in `home`, verify it, write the record, stop the server.
+
+    The record goes to `record_out`, or into `home` as backup-verification-NUMBER.pdf.
+    """
+    from app.config import AppPaths
+    from app.db.engine import open_embedded
+
+    paths = AppPaths.resolve(home)
+    restored = restore_backup(path, pgdata=paths.pgdata, progress=progress)
+    paths.ensure()
+    database = open_embedded(paths)
+    try:
+        with database.raw_connection() as conn:
+            if progress is not None:
+                progress(0, 1, "Verifying the restored database")
+            verification = verify_restored_database(conn, restored, trusted_keys=trusted_keys, progress=progress)
+            out = Path(record_out) if record_out else \
+                paths.config_dir.parent / f"backup-verification-{verification.restored_at:%Y%m%d-%H%M%S}.pdf"
+            if progress is not None:
+                progress(1, 1, "Writing the backup verification record")
+            record = write_verification_record(conn, verification, out=out, language=language,
+                                               generated_by=generated_by)
+    finally:
+        database.close(stop_server=True)
+    return RestoreOutcome(verification, record)

@@ -4,7 +4,7 @@
 <context>
     <name>ActivationCodeDialog</name>
     <message>
-        <location filename="../../app/views/admin_page.py" line="+231"/>
+        <location filename="../../app/views/admin_page.py" line="+232"/>
         <source>Activation code for %1</source>
         <translation>%1 的激活码</translation>
     </message>
@@ -249,7 +249,7 @@
         <translation>已确认</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+90"/>
         <source>Waiting for activation</source>
         <translation>等待激活</translation>
     </message>
@@ -567,23 +567,23 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+51"/>
+        <location line="+40"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location line="-40"/>
-        <location line="+299"/>
+        <location line="-29"/>
+        <location line="+291"/>
         <source>Verify integrity</source>
         <translation>校验完整性</translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-290"/>
         <source>Recompute every link of the hash chain and check the seals</source>
         <translation>重新计算哈希链的每一环并校验封签</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+127"/>
         <source>The start date is after the end date.</source>
         <translation>起始日期晚于截止日期。</translation>
     </message>
@@ -618,7 +618,7 @@
         <translation>无法读取审计追踪。详细信息见日志。</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+41"/>
         <source>Verifying…</source>
         <translation>正在校验…</translation>
     </message>
@@ -686,7 +686,7 @@
 <context>
     <name>AuditProblem</name>
     <message>
-        <location line="-664"/>
+        <location line="-656"/>
         <source>the entry or its link was altered</source>
         <translation>该记录或其链接被篡改</translation>
     </message>
@@ -951,6 +951,145 @@
     </message>
 </context>
 <context>
+    <name>BackupPanel</name>
+    <message>
+        <location filename="../../app/views/backup_panel.py" line="+41"/>
+        <source>Backups</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Back up now…</source>
+        <translation>立即备份…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Restore and verify a backup…</source>
+        <translation>恢复并验证备份…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Only administrators make and restore backups.</source>
+        <translation>只有管理员可以备份和恢复。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This workstation uses a shared server: its database administrator backs it up with PostgreSQL&apos;s own tools (or “medtrace backup” on the server).</source>
+        <translation>本工作站使用共享服务器：由其数据库管理员使用 PostgreSQL 自带工具（或在服务器上使用 “medtrace backup”）进行备份。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A backup is one file holding the whole database. “Restore and verify” rebuilds it in a new folder, checks it and writes a backup verification record; the database in use is not touched.</source>
+        <translation>备份是包含整个数据库的一个文件。“恢复并验证”会在新文件夹中重建数据库、进行检查并生成备份验证记录；正在使用的数据库不受影响。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Save backup as</source>
+        <translation>备份另存为</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+6"/>
+        <source>MedTrace backups (*.mtbackup)</source>
+        <translation>MedTrace 备份 (*.mtbackup)</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Backup to restore</source>
+        <translation>要恢复的备份</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>New, empty folder to restore into</source>
+        <translation>恢复到的新空文件夹</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>Reading the database</source>
+        <translation>正在读取数据库</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dumping the database</source>
+        <translation>正在导出数据库</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dumping the roles</source>
+        <translation>正在导出角色</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Writing the backup file</source>
+        <translation>正在写入备份文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recording the backup in the audit trail</source>
+        <translation>正在将备份记入审计追踪</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Checking the backup file</source>
+        <translation>正在检查备份文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Starting a new database server</source>
+        <translation>正在启动新的数据库服务器</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Restoring the roles</source>
+        <translation>正在恢复角色</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Restoring the database</source>
+        <translation>正在恢复数据库</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Restored</source>
+        <translation>已恢复</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Verifying the restored database</source>
+        <translation>正在验证恢复的数据库</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Verifying the audit trail</source>
+        <translation>正在验证审计追踪</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Writing the backup verification record</source>
+        <translation>正在写入备份验证记录</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Backup written to %1 (%2 MB). Its SHA-256 is recorded in the audit trail.</source>
+        <translation>备份已写入 %1（%2 MB），其 SHA-256 已记入审计追踪。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The backup was restored and every check passed. Verification record: %1</source>
+        <translation>备份已恢复，所有检查均通过。验证记录：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>THE BACKUP DID NOT PASS VERIFICATION (%2). Verification record: %1</source>
+        <translation>备份未通过验证（%2）。验证记录：%1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The operation failed because of an unexpected problem (%1). The details are in the log.</source>
+        <translation>操作因意外问题（%1）而失败，详情见日志。</translation>
+    </message>
+</context>
+<context>
     <name>ChangePasswordDialog</name>
     <message>
         <location filename="../../app/views/change_password_dialog.py" line="+24"/>
@@ -983,12 +1122,12 @@
         <translation>动态验证码</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Use at least 12 characters; a short phrase works well. Your signing key is re-protected with the new password, and your earlier signatures stay valid.</source>
         <translation>至少 12 个字符，可以使用一句短语。您的签名密钥将用新密码重新保护，之前的电子签名仍然有效。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>The two new passwords differ.</source>
         <translation>两次输入的新密码不一致。</translation>
     </message>
@@ -1557,7 +1696,7 @@
 <context>
     <name>LockDialog</name>
     <message>
-        <location filename="../../app/views/admin_page.py" line="-456"/>
+        <location filename="../../app/views/admin_page.py" line="-458"/>
         <source>Lock %1</source>
         <translation>锁定 %1</translation>
     </message>
@@ -2081,19 +2220,19 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+250"/>
+        <location line="+237"/>
         <location line="+37"/>
         <source>Counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location line="-276"/>
-        <location line="+224"/>
+        <location line="-263"/>
+        <location line="+211"/>
         <source>All products</source>
         <translation>全部产品</translation>
     </message>
     <message>
-        <location line="-223"/>
+        <location line="-210"/>
         <source>Show the lots of one product</source>
         <translation>只显示某一产品的批次</translation>
     </message>
@@ -2104,12 +2243,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+182"/>
+        <location line="+169"/>
         <source>Any status</source>
         <translation>任意状态</translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-166"/>
         <source>Any expiry date</source>
         <translation>任意失效日期</translation>
     </message>
@@ -2130,7 +2269,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+45"/>
+        <location line="+32"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
@@ -2765,7 +2904,7 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+43"/>
         <source>Sign review…</source>
         <translation>签署审核…</translation>
     </message>
@@ -4085,7 +4224,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
 <context>
     <name>TracePage</name>
     <message>
-        <location filename="../../app/views/trace_page.py" line="+148"/>
+        <location filename="../../app/views/trace_page.py" line="+140"/>
         <source>Trace</source>
         <translation>追溯</translation>
     </message>
