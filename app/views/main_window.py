@@ -47,7 +47,7 @@ BUILT_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "scan": ("app.views.scan_page", "ScanPage", ("account",)),
     "trace": ("app.views.trace_page", "TracePage", ()),
     "reports": ("app.views.reports_page", "ReportsPage", ("account",)),
-    "audit": ("app.views.audit_page", "AuditPage", ()),
+    "audit": ("app.views.audit_page", "AuditPage", ("account",)),
     "admin": ("app.views.admin_page", "AdminPage", ("account",)),
 }
 

@@ -410,7 +410,7 @@
 <context>
     <name>AuditAction</name>
     <message>
-        <location filename="../../app/views/audit_page.py" line="+119"/>
+        <location filename="../../app/views/audit_page.py" line="+121"/>
         <source>Created</source>
         <translation>新建</translation>
     </message>
@@ -501,7 +501,7 @@
 <context>
     <name>AuditPage</name>
     <message>
-        <location line="+47"/>
+        <location line="+50"/>
         <source>Audit trail</source>
         <translation>审计追踪</translation>
     </message>
@@ -567,23 +567,33 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+40"/>
+        <location line="+47"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location line="-29"/>
-        <location line="+291"/>
+        <location line="-36"/>
+        <location line="+340"/>
         <source>Verify integrity</source>
         <translation>校验完整性</translation>
     </message>
     <message>
-        <location line="-290"/>
+        <location line="-339"/>
         <source>Recompute every link of the hash chain and check the seals</source>
         <translation>重新计算哈希链的每一环并校验封签</translation>
     </message>
     <message>
-        <location line="+127"/>
+        <location line="+12"/>
+        <source>Seal now</source>
+        <translation>立即封存</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign the head of the hash chain with this workstation&apos;s seal key</source>
+        <translation>用本工作站的封存密钥对哈希链末端签名</translation>
+    </message>
+    <message>
+        <location line="+121"/>
         <source>The start date is after the end date.</source>
         <translation>起始日期晚于截止日期。</translation>
     </message>
@@ -623,7 +633,22 @@
         <translation>正在校验…</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+35"/>
+        <source>The trail is empty: there is nothing to seal yet.</source>
+        <translation>审计追踪为空：尚无可封存的内容。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Audit trail sealed at position %1.</source>
+        <translation>审计追踪已在第 %1 条处封存。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The audit trail could not be sealed: %1</source>
+        <translation>审计追踪无法封存：%1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>%1 of %2 entries</source>
         <translation>%1 / %2 条记录</translation>
     </message>
@@ -641,6 +666,16 @@
         <location line="+2"/>
         <source>The trail has not been sealed yet.</source>
         <translation>审计追踪尚未封签。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Last trusted seal: %1 hours ago.</source>
+        <translation>最后一次可信封存：%1 小时前。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>That is more than 24 hours: the sealing workstation should seal the trail.</source>
+        <translation>已超过 24 小时：封存工作站应封存审计追踪。</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -678,7 +713,8 @@
         <translation>无法校验审计追踪：%1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-52"/>
+        <location line="+53"/>
         <source>see the log for details.</source>
         <translation>详细信息见日志。</translation>
     </message>
@@ -686,7 +722,7 @@
 <context>
     <name>AuditProblem</name>
     <message>
-        <location line="-656"/>
+        <location line="-713"/>
         <source>the entry or its link was altered</source>
         <translation>该记录或其链接被篡改</translation>
     </message>
