@@ -605,7 +605,7 @@ def verify_restored_database(conn: psycopg.Connection, restore: RestoreResult, *
     checks.append(Check("audit_chain", audit.ok,
                         f"{audit.entries_checked:,} entries and {audit.seals_checked} seal(s) verified" if audit.ok
                         else f"first bad: {first}",
-                        f"已验证 {audit.entries_checked:,} 条记录、{audit.seals_checked} 个封存" if audit.ok
+                        f"已验证 {audit.entries_checked:,} 条记录、{audit.seals_checked} 个封签" if audit.ok
                         else f"首个异常：{first}"))
     position, head_hash = _audit_head(conn)
     same_head = (position, head_hash) == (manifest.audit_position, manifest.audit_hash)
@@ -618,8 +618,8 @@ def verify_restored_database(conn: psycopg.Connection, restore: RestoreResult, *
     checks.append(Check("audit_seal", sealed is not None and audit.ok,
                         f"last seal by a trusted key at position {sealed:,} of {position:,}" if sealed is not None
                         else "no seal made with a key this workstation trusts: the chain cannot be tied to a seal",
-                        f"可信密钥的最后封存位于第 {sealed:,} 条（共 {position:,} 条）" if sealed is not None
-                        else "没有本工作站信任的密钥所做的封存：哈希链无法与封存对应"))
+                        f"可信密钥的最后一个封签位于第 {sealed:,} 条（共 {position:,} 条）" if sealed is not None
+                        else "没有本工作站信任的密钥所做的封签：哈希链无法与封签对应"))
 
     signatures = _tally_signatures(conn)
     checks.append(Check("signatures", signatures.invalid == 0,
@@ -692,7 +692,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "check_row_counts": ("Row counts as in the backup", "行数与备份一致"),
     "check_audit_chain": ("Audit trail hash chain intact", "审计追踪哈希链完整"),
     "check_audit_head": ("Audit trail ends where the backup's did", "审计追踪终点与备份一致"),
-    "check_audit_seal": ("Audit trail tied to a trusted seal", "审计追踪有可信封存"),
+    "check_audit_seal": ("Audit trail tied to a trusted seal", "审计追踪有可信封签"),
     "check_signatures": ("Electronic signatures verify", "电子签名验证通过"),
     "annex": ("EU GMP Annex 11 §7.2: the ability to restore the data is checked; 21 CFR 11.10(c).",
               "欧盟 GMP 附录 11 第 7.2 条：检查数据的可恢复性；21 CFR 11.10(c)。"),

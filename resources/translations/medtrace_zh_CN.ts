@@ -585,12 +585,12 @@
     <message>
         <location line="+12"/>
         <source>Seal now</source>
-        <translation>立即封存</translation>
+        <translation>立即封签</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Sign the head of the hash chain with this workstation&apos;s seal key</source>
-        <translation>用本工作站的封存密钥对哈希链末端签名</translation>
+        <translation>用本工作站的封签密钥对哈希链末端签名</translation>
     </message>
     <message>
         <location line="+121"/>
@@ -635,17 +635,17 @@
     <message>
         <location line="+35"/>
         <source>The trail is empty: there is nothing to seal yet.</source>
-        <translation>审计追踪为空：尚无可封存的内容。</translation>
+        <translation>审计追踪为空：尚无可封签的内容。</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Audit trail sealed at position %1.</source>
-        <translation>审计追踪已在第 %1 条处封存。</translation>
+        <translation>审计追踪已在第 %1 条处封签。</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>The audit trail could not be sealed: %1</source>
-        <translation>审计追踪无法封存：%1</translation>
+        <translation>审计追踪无法封签：%1</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -670,12 +670,12 @@
     <message>
         <location line="+3"/>
         <source>Last trusted seal: %1 hours ago.</source>
-        <translation>最后一次可信封存：%1 小时前。</translation>
+        <translation>最后一个可信封签：%1 小时前。</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>That is more than 24 hours: the sealing workstation should seal the trail.</source>
-        <translation>已超过 24 小时：封存工作站应封存审计追踪。</translation>
+        <translation>已超过 24 小时：封签工作站应对审计追踪封签。</translation>
     </message>
     <message>
         <location line="+6"/>
