@@ -14,14 +14,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import EXIT_FAILED, EXIT_OK, Commands, UsageError, admin_database
-from app.config import AppPaths
+import psycopg
+
+from app.cli.common import EXIT_FAILED, EXIT_OK, Commands, UsageError, admin_database, profile_of
+from app.config import AppPaths, Profile
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add `backup` and `restore` to the `medtrace` parser."""
     backup = sub.add_parser("backup", parents=[common], help="back up the database into one file (pg_dump inside)")
     backup.add_argument("--out", required=True, help="the backup file to write (written in full or not at all)")
+    backup.add_argument("--db-user", metavar="ROLE",
+                        help="on a shared server: the database administrator's role; MedTrace passes no password, "
+                             "libpq authenticates as it is set up for that role (~/.pgpass, client certificate)")
     restore = sub.add_parser("restore", parents=[common],
                              help="restore a backup into a new embedded database in --home, verify it and write "
                                   "the backup verification record (PDF)")
@@ -48,8 +53,32 @@ def cmd_backup(args: argparse.Namespace) -> dict[str, Any]:
     from app.services.backup import back_up_embedded
 
     paths = AppPaths.resolve(args.home)
+    profile = profile_of(args)
+    if not profile.is_embedded:
+        return _back_up_server(args, profile)
     with admin_database(args):  # the embedded profile, its server running
         result = back_up_embedded(paths.pgdata, out=args.out, created_by=_operator(),
+                                  workstation=workstation_name(), progress=_progress)
+    return {**result.as_json(), "text": result.describe()}
+
+
+def _back_up_server(args: argparse.Namespace, profile: Profile) -> dict[str, Any]:
+    """A shared server, as its database administrator: pg_dump of the embedded package (it dumps any
+    PostgreSQL ≥ 9.2), TLS as the profile says, and no password from MedTrace at all."""
+    from app.db.embedded import EmbeddedServer
+    from app.db.engine import explain_connection_failure, workstation_name
+    from app.services.backup import Tools, back_up_database
+
+    if not args.db_user:
+        raise UsageError("A shared server is backed up by its database administrator: give --db-user ROLE.")
+    connect_args = {**profile.connect_args(), "user": args.db_user}
+    try:
+        conn = psycopg.connect(**connect_args, autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        raise explain_connection_failure(exc, f"{profile.host}:{profile.port}") from None
+    with conn:
+        tools = Tools(EmbeddedServer(AppPaths.resolve(args.home).pgdata).bin_dir, connect_args)
+        result = back_up_database(conn, tools, out=args.out, created_by=f"{args.db_user} ({_operator()})",
                                   workstation=workstation_name(), progress=_progress)
     return {**result.as_json(), "text": result.describe()}
 
