@@ -13,8 +13,9 @@ SYSSTAMP := $(VENV)/.system-packages
 TS := $(wildcard resources/translations/*.ts)
 QM := $(TS:.ts=.qm)
 
-# What Qt (offscreen and xcb), the PDF checks and the CJK font need on a bare Debian/Ubuntu.
-SYSTEM_PACKAGES := libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
+# What Qt (offscreen and xcb), the PDF checks and the CJK font need on a bare Debian/Ubuntu; postgresql:
+# a server built with OpenSSL for the TLS test (the embedded binaries are built without it).
+SYSTEM_PACKAGES := postgresql libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
 	libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
 	libxcb-shape0 libxcb-randr0 libxcb-xinerama0 fonts-wqy-microhei poppler-utils xvfb oathtool
 

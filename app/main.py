@@ -200,6 +200,10 @@ class _Workstation:
         self._idle_lock.unlocked.connect(lambda new_session: self._replace_pool(new_session, password))
         self._idle_lock.switched_user.connect(self._switch_user)
         self._idle_lock.start()
+        from app.views.seal_schedule import SealSchedule
+
+        self._seal_schedule = SealSchedule(ctx, session.account, self.window)  # the sealing workstation's seals
+        self._seal_schedule.start()
 
     def _touch(self, session: SignedIn) -> None:
         """Activity keeps the database-side session alive (it expires with the idle lock)."""

@@ -14,14 +14,26 @@ import json
 import sys
 from collections.abc import Sequence
 
-from app.cli import audit, data_import, db, demo, expiry, report, trace, udi, validate
+from app.cli import (
+    audit,
+    backup,
+    data_import,
+    db,
+    demo,
+    expiry,
+    report,
+    trace,
+    udi,
+    user,
+    validate,
+)
 from app.cli.common import EXIT_FAILED, EXIT_INVALID, EXIT_OK, Commands, Parser, UsageError
 from app.errors import InvalidInput, MedTraceError
 
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_OK", "UsageError", "build_parser", "main"]
 
 # In the order `medtrace --help` lists them.
-GROUPS = (db, demo, data_import, trace, expiry, audit, report, udi, validate)
+GROUPS = (db, demo, data_import, trace, expiry, audit, report, udi, user, backup, validate)
 
 
 def build_parser() -> argparse.ArgumentParser:

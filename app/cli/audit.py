@@ -14,7 +14,10 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     verify = audit.add_parser("verify", parents=[common], help="check every link and seal of the audit trail")
     verify.add_argument("--trust-key", action="append", default=[], metavar="HEX",
                         help="also trust this Ed25519 public key for seals (64 hex digits)")
-    audit.add_parser("seal", parents=[common], help="seal the audit trail with this workstation's key")
+    seal = audit.add_parser("seal", parents=[common], help="seal the audit trail with this workstation's key")
+    seal.add_argument("--if-due", action="store_true",
+                      help="seal only if a lot was released since the last seal or the last seal is 24 h old "
+                           "(for the OS scheduler, e.g. every 15 minutes)")
 
 
 
@@ -35,16 +38,27 @@ def cmd_audit_verify(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_audit_seal(args: argparse.Namespace) -> dict[str, Any]:
-    from app.security.keys import load_or_create_seal_key, trust_key
+    from app.cli.common import profile_of
+    from app.security.keys import load_or_create_seal_key, public_bytes, trust_key
     from app.services.audit_trail import seal_audit_trail
+    from app.services.sealing import MANUAL, describe_age, seal_if_due, seal_key_name, seal_status
 
     paths = AppPaths.resolve(args.home)
     with admin_database(args) as database, database.raw_connection() as conn:
-        key = load_or_create_seal_key(f"embedded:{paths.pgdata}")
-        seal = seal_audit_trail(conn, key, occasion="manual")
-    trust_key(paths.config_dir, seal.public_key, "this workstation's seal key")
-    return {"position": seal.position, "public_key": seal.public_key.hex(),
-            "text": f"Audit trail sealed at position {seal.position} (key {seal.public_key.hex()[:16]}…)."}
+        key = load_or_create_seal_key(seal_key_name(paths, profile_of(args)))
+        assert key is not None
+        if args.if_due:
+            status, seal = seal_if_due(conn, key)
+        else:
+            status, seal = seal_status(conn), seal_audit_trail(conn, key, occasion=MANUAL)
+    trust_key(paths.config_dir, public_bytes(key), "this workstation's seal key")
+    if seal is None or seal.position == 0:
+        return {"position": status.last_sealed_position or 0, "public_key": public_bytes(key).hex(), "sealed": False,
+                "occasion": None, "text": f"No seal due: last seal {describe_age(status.age)}, "
+                                          f"{status.unsealed_entries:,} entries after it, no release since."}
+    occasion = status.due if args.if_due else MANUAL
+    return {"position": seal.position, "public_key": seal.public_key.hex(), "sealed": True, "occasion": occasion,
+            "text": f"Audit trail sealed at position {seal.position} ({occasion}; key {seal.public_key.hex()[:16]}…)."}
 
 
 COMMANDS: Commands = {

@@ -28,6 +28,11 @@ class UsageError(InvalidInput):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override] — argparse's NoReturn
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):
+            # Only the option names: a value typed by mistake (a password after --password) is not echoed.
+            names = [word if word.startswith("-") else "…" for word in message[len(prefix):].split()]
+            message = prefix + " ".join(names)
         raise UsageError(message, hint=f"See: {self.prog} --help")
 
 

@@ -23,6 +23,7 @@ from app.security.keys import public_bytes, seal_message, seal_signature_valid
 
 GENESIS = bytes(32)
 PROGRESS_EVERY = 20_000
+SEAL_MAX_AGE = dt.timedelta(hours=24)  # DESIGN §3: sealed at each release and at least daily
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,25 @@ class Verification:
     problems: tuple[Problem, ...]
     seconds: float
     warnings: tuple[str, ...] = ()
+    last_seal_at: dt.datetime | None = None  # of the last seal made with a trusted key
+    checked_at: dt.datetime | None = None  # the server's clock when the verification began
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def last_seal_age(self) -> dt.timedelta | None:
+        if self.last_seal_at is None or self.checked_at is None:
+            return None
+        return self.checked_at - self.last_seal_at
+
+    @property
+    def seal_overdue(self) -> bool:
+        """No trusted seal in the last 24 hours while entries were added after the last one."""
+        unsealed = self.entries_checked > (self.last_sealed_position or 0)
+        age = self.last_seal_age
+        return unsealed and (age is None or age > SEAL_MAX_AGE)
 
     @property
     def first_problem(self) -> Problem | None:
@@ -74,6 +90,10 @@ class Verification:
             "problems": [p.describe() for p in self.problems],
             "warnings": list(self.warnings),
             "seconds": round(self.seconds, 3),
+            "last_seal_at": self.last_seal_at.isoformat() if self.last_seal_at else None,
+            "last_seal_age_hours": round(self.last_seal_age.total_seconds() / 3600, 2)
+            if self.last_seal_age is not None else None,
+            "seal_overdue": self.seal_overdue,
         }
 
     def describe(self) -> str:
@@ -84,6 +104,9 @@ class Verification:
             else f"AUDIT TRAIL BROKEN — first bad: {self.first_problem.describe()}"  # type: ignore[union-attr]
         )
         lines = [head + f" ({self.seconds:.2f} s, {rate:,.0f} entries/s)."]
+        if self.last_seal_age is not None:
+            lines.append(f"Last trusted seal at position {self.last_sealed_position:,}, "
+                         f"{self.last_seal_age.total_seconds() / 3600:,.1f} hours ago.")
         lines += [f"  - {p.describe()}" for p in self.problems[1:10]]
         lines += [f"  ! {w}" for w in self.warnings]
         return "\n".join(lines)
@@ -117,6 +140,7 @@ def verify_audit_trail(
     """Check every link and every seal; problems are listed in chain order, the first bad one first."""
     started = time.perf_counter()
     trusted = set(trusted_keys)
+    checked_at = conn.execute("SELECT now()").fetchone()[0]
     seals = _seals(conn)
     total = conn.execute("SELECT count(*) FROM audit_chain").fetchone()[0]
     problems, last_position, last_hash, checked = _walk_chain(conn, seals, total, progress)
@@ -125,6 +149,7 @@ def verify_audit_trail(
     warnings: list[str] = []
     trusted_count = 0
     last_sealed: int | None = None
+    last_sealed_at: dt.datetime | None = None
     for seal in seals:
         if not seal_signature_valid(bytes(seal.public_key), seal.position, bytes(seal.head_hash),
                                     bytes(seal.signature)):
@@ -133,6 +158,7 @@ def verify_audit_trail(
         if bytes(seal.public_key) in trusted:
             trusted_count += 1
             last_sealed = max(last_sealed or 0, seal.position)
+            last_sealed_at = max(last_sealed_at or seal.sealed_at, seal.sealed_at)
         if seal.position > last_position:
             problems.append(Problem(
                 last_position + 1, None,
@@ -144,10 +170,15 @@ def verify_audit_trail(
                         "key to the trusted keys to rely on the seals.")
     if not seals:
         warnings.append("The audit trail has not been sealed yet.")
+    if last_sealed_at is not None and checked - (last_sealed or 0) > 0 \
+            and checked_at - last_sealed_at > SEAL_MAX_AGE:
+        hours = (checked_at - last_sealed_at).total_seconds() / 3600
+        warnings.append(f"The last trusted seal is {hours:,.0f} hours old (more than 24 h): the sealing workstation "
+                        "should seal the trail (medtrace audit seal).")
 
     problems.sort(key=lambda p: (p.position if p.position is not None else 1 << 62, p.entry_id or 0))
     return Verification(checked, len(seals), trusted_count, last_sealed, tuple(problems),
-                        time.perf_counter() - started, tuple(warnings))
+                        time.perf_counter() - started, tuple(warnings), last_sealed_at, checked_at)
 
 
 def _walk_chain(

@@ -53,6 +53,7 @@ from app.services.people import (
     set_groups,
     unlock_person,
 )
+from app.views.backup_panel import BackupPanel
 from app.views.context import ViewContext
 from app.views.login_dialog import grow_to_fit
 
@@ -379,6 +380,8 @@ class AdminPage(QWidget):
         layout.addWidget(self.not_allowed)
         layout.addWidget(self.problem)
         layout.addWidget(splitter, 1)
+        self.backups = BackupPanel(ctx, account, may_manage=self.may_manage)
+        layout.addWidget(self.backups)
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)

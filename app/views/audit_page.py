@@ -62,7 +62,9 @@ from app.services.audit_queries import (
     distinct_actors,
     fetch_audit,
 )
-from app.services.audit_trail import Verification, record_verification, verify_audit_trail
+from app.services.audit_trail import Seal, Verification, record_verification, verify_audit_trail
+from app.services.identity import Account
+from app.services.sealing import SEALING_GROUPS
 from app.views.context import ViewContext
 from app.views.operations import OperationContext, OperationRunner
 from app.views.reason_dialog import local_time
@@ -397,11 +399,14 @@ class AuditPage(QWidget):
 
     verified = Signal(object)  # Verification
 
-    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+    sealed = Signal(object)  # Seal
+
+    def __init__(self, ctx: ViewContext, account: Account | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._needs_refresh = False
         self.verification: Verification | None = None
+        self.last_seal: Seal | None = None
 
         heading = QLabel(self.tr("Audit trail"))
         heading.setObjectName("pageHeading")
@@ -465,8 +470,15 @@ class AuditPage(QWidget):
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.hide()
+        # The database lets administrators and approvers add a seal (mt_audit_add_seal, migration 0003); the
+        # key is this workstation's, from its OS keyring (app/services/sealing.py: the sealing workstation).
+        self.seal_button = QPushButton(self.tr("Seal now"))
+        self.seal_button.setToolTip(self.tr("Sign the head of the hash chain with this workstation's seal key"))
+        self.seal_button.setVisible(account is not None and bool(SEALING_GROUPS & set(account.groups)))
+        self.seal_button.clicked.connect(self.seal_now)
         verify_row = QHBoxLayout()
         verify_row.addWidget(self.verify_button)
+        verify_row.addWidget(self.seal_button)
         verify_row.addWidget(self.progress)
         verify_row.addStretch(1)
 
@@ -738,6 +750,48 @@ class AuditPage(QWidget):
                              on_failed=while_alive(self, self._on_verify_failed),
                              on_progress=while_alive(self, self._on_verify_progress))
 
+    def seal_now(self) -> None:
+        """Seal the head of the chain with this workstation's key (created in the OS keyring the first time)."""
+        from app.config import select_profile
+        from app.security.keys import load_or_create_seal_key, public_bytes, trust_key
+        from app.services.audit_trail import seal_audit_trail
+        from app.services.sealing import MANUAL, seal_key_name
+
+        paths, profile_name, new_uow = self._ctx.paths, self._ctx.settings.profile, self._ctx.new_uow
+
+        def work(_op: OperationContext) -> Seal:
+            key = load_or_create_seal_key(seal_key_name(paths, select_profile(paths, profile_name)))
+            assert key is not None
+            with new_uow() as uow:
+                seal = seal_audit_trail(uow.session.connection().connection.driver_connection, key, occasion=MANUAL)
+                uow.commit()
+            trust_key(paths.config_dir, public_bytes(key), "this workstation's seal key")
+            return seal
+
+        self.seal_button.setEnabled(False)
+        self.banner.hide()
+        self._ctx.runner.run(work, changes=("audit_entry",), on_done=while_alive(self, self._on_sealed),
+                             on_failed=while_alive(self, self._on_seal_failed))
+
+    def _on_sealed(self, seal: Seal) -> None:
+        self.seal_button.setEnabled(True)
+        self.last_seal = seal
+        if seal.position == 0:
+            text = self.tr("The trail is empty: there is nothing to seal yet.")
+        else:
+            text = self.tr("Audit trail sealed at position %1.").replace("%1", f"{seal.position:,}")
+        self.banner.setStyleSheet(INTACT_STYLE)
+        self.banner.setText(text)
+        self.banner.show()
+        self.sealed.emit(seal)
+
+    def _on_seal_failed(self, exc: BaseException) -> None:
+        self.seal_button.setEnabled(True)
+        self.banner.setStyleSheet(BROKEN_STYLE)
+        self.banner.setText(self.tr("The audit trail could not be sealed: %1").replace(
+            "%1", str(exc) if isinstance(exc, MedTraceError) else self.tr("see the log for details.")))
+        self.banner.show()
+
     def _on_verify_progress(self, done: int, total: int, _label: str) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(done, total))
@@ -759,6 +813,11 @@ class AuditPage(QWidget):
                 text += " " + self.tr("No seal was made with a key this workstation trusts.")
             elif not result.seals_checked:
                 text += " " + self.tr("The trail has not been sealed yet.")
+            if result.last_seal_age is not None:
+                hours = result.last_seal_age.total_seconds() / 3600
+                text += " " + self.tr("Last trusted seal: %1 hours ago.").replace("%1", f"{hours:,.1f}")
+                if result.seal_overdue:
+                    text += " " + self.tr("That is more than 24 hours: the sealing workstation should seal the trail.")
             self.banner.setStyleSheet(INTACT_STYLE)
         else:
             first = result.first_problem

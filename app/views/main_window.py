@@ -50,7 +50,7 @@ BUILT_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "trace": ("app.views.trace_page", "TracePage", ()),
     "expiry": ("app.views.expiry_calendar", "ExpiryCalendarPage", ("account",)),
     "reports": ("app.views.reports_page", "ReportsPage", ("account",)),
-    "audit": ("app.views.audit_page", "AuditPage", ()),
+    "audit": ("app.views.audit_page", "AuditPage", ("account",)),
     "admin": ("app.views.admin_page", "AdminPage", ("account",)),
 }
 

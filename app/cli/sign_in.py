@@ -1,0 +1,104 @@
+"""Signing in from the command line as a person (DESIGN §6): `--user LOGIN` and `--credentials-stdin`.
+
+The password and the authenticator code are typed at a prompt, or given as two lines on standard input
+(password, then code) the way `docker login --password-stdin` takes one; never in an argument or an
+environment variable, where other users of the machine (ps, /proc) and shell histories would see them.
+The database checks both exactly as for the GUI (`app.services.identity.sign_in`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TextIO
+
+import psycopg
+
+from app.cli.common import UsageError, profile_of
+from app.config import AppPaths
+from app.errors import InvalidCredentials, InvalidInput
+
+__all__ = ["Credentials", "add_sign_in_options", "person_connection", "read_credentials"]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Who signs in and their two factors (repr hides both secrets)."""
+
+    login: str
+    password: str = field(repr=False)
+    code: str = field(repr=False)
+
+
+def add_sign_in_options(parser: argparse.ArgumentParser) -> None:
+    """The options of every command that acts as a person."""
+    parser.add_argument("--user", required=True, metavar="LOGIN", help="your user name (you sign in as yourself)")
+    parser.add_argument("--credentials-stdin", action="store_true",
+                        help="read your password and then your authenticator code as two lines from standard "
+                             "input instead of prompting")
+
+
+def read_credentials(args: argparse.Namespace, stdin: TextIO | None = None) -> Credentials:
+    """The login from --user; password and code from stdin (--credentials-stdin) or typed at prompts."""
+    login = (getattr(args, "user", None) or "").strip().lower()
+    if not login:
+        raise UsageError("Give your user name with --user LOGIN.")
+    stdin = sys.stdin if stdin is None else stdin
+    if getattr(args, "credentials_stdin", False):
+        password = stdin.readline().rstrip("\r\n")
+        code = stdin.readline().strip()
+        if not password or not code:
+            raise UsageError("--credentials-stdin needs two lines on standard input: your password, then your "
+                             "authenticator code.")
+        return Credentials(login, password, code)
+    if not stdin.isatty():
+        raise UsageError("No terminal to ask for your password.",
+                         hint="Pipe your password and code as two lines and add --credentials-stdin.")
+    password = getpass.getpass(f"Password for {login}: ")
+    code = getpass.getpass("Authenticator code: ").strip()
+    return Credentials(login, password, code)
+
+
+@contextlib.contextmanager
+def person_connection(args: argparse.Namespace, stdin: TextIO | None = None) -> Iterator[psycopg.Connection]:
+    """A verified connection as the person named by --user, on the profile's server; signed out after.
+
+    Unknown user, wrong password and wrong code all give the same refusal (identity.WRONG), and each
+    failure is counted against the account as at the GUI's sign-in (21 CFR 11.300(d)).
+    """
+    from app.db.engine import open_embedded, server_target
+    from app.services.identity import PendingActivation, connect_as, end_session, sign_in
+
+    credentials = read_credentials(args, stdin)
+    profile = profile_of(args)
+    if profile.is_embedded:
+        paths = AppPaths.resolve(args.home)
+        paths.ensure()
+        database = open_embedded(paths)
+    else:
+        database = server_target(profile)
+    try:
+        outcome = sign_in(database.connect_args, login=credentials.login, password=credentials.password,
+                          code=credentials.code, idle_minutes=5)
+        if isinstance(outcome, PendingActivation):
+            outcome.close()
+            raise InvalidInput("This account has not been activated yet.",
+                               hint="Sign in once in the MedTrace window with the activation code.")
+        connection = connect_as(database.connect_args, credentials.login, credentials.password)
+        try:
+            if not connection.execute("SELECT mt_resume_session(%s)", (outcome.token,)).fetchone()[0]:
+                raise InvalidCredentials("Your session ended before the command could run.",
+                                         hint="Sign in again.")
+            try:
+                yield connection
+            finally:
+                with contextlib.suppress(psycopg.Error):
+                    end_session(connection, outcome.token)
+        finally:
+            connection.close()
+    finally:
+        database.close()
