@@ -37,10 +37,17 @@ MEDTRACE_SQLSTATES: dict[str, type[ComplianceError]] = {
 
 
 class UnitOfWork:
-    """`with uow: ...; uow.commit()` — leaving the block without commit rolls everything back."""
+    """`with uow: ...; uow.commit()` — leaving the block without commit rolls everything back.
+
+    Blocks nest: a service that opens `with uow:` inside another service's block joins that
+    transaction and leaves it to the outermost block to roll back and close. (A nested block that
+    opened a second session would orphan the first one, idle in transaction and holding its locks
+    until the process ends.)
+    """
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
+        self._depth = 0
         self.session: Session
 
     @classmethod
@@ -48,7 +55,9 @@ class UnitOfWork:
         return cls(sessionmaker(engine, expire_on_commit=False))
 
     def __enter__(self) -> UnitOfWork:
-        self.session = self._session_factory()
+        if self._depth == 0:
+            self.session = self._session_factory()
+        self._depth += 1
         return self
 
     def __exit__(
@@ -57,6 +66,9 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return  # the outer block owns the transaction
         try:
             self.session.rollback()
         except DBAPIError:

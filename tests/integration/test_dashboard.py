@@ -189,3 +189,17 @@ def test_the_snapshot_counts_lots_as_the_counts_do(session: Session, uow: UnitOf
 
     assert snapshot.lots_by_status == dashboard_counts(uow).lots_by_status
     assert snapshot.as_of == session.execute(text("SELECT current_date")).scalar_one()
+
+
+def test_reading_the_dashboard_leaves_no_connection_holding_a_transaction(database: Database) -> None:
+    # The expiry tile calls a service that opens its own block inside the snapshot's: the nested block
+    # must join the snapshot's transaction, not orphan it idle in transaction with its locks held.
+    uow = UnitOfWork.for_engine(database.engine)
+    dashboard_snapshot(uow)
+
+    with database.raw_connection() as conn:
+        idle = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+    assert idle == 0
