@@ -72,7 +72,7 @@ def empty_gmp_tables(database: Database) -> None:
         conn.execute(text("SET LOCAL session_replication_role = replica"))
         # Ids keep counting, as in production (records are never removed there): a later test must not
         # find an earlier test's audit history under a reused id.
-        conn.execute(text(f"TRUNCATE {', '.join(GMP_TABLES)} CASCADE"))
+        conn.execute(text(f"TRUNCATE {', '.join(GMP_TABLES)}, recall_case, work_calendar CASCADE"))
 
 
 @pytest.fixture
@@ -180,3 +180,16 @@ def make_person(database: Database, owner_conn: psycopg.Connection):
         return Person(login, password, seed, groups, database.connect_args, last_counter=enrolled[0])
 
     return _make
+
+
+def person_uow(person: Person) -> UnitOfWork:
+    """A unit of work on the person's own verified connections (as the GUI's pool gives them)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    def creator() -> psycopg.Connection:
+        conn = person.verified_connection()
+        conn.autocommit = False
+        return conn
+
+    return UnitOfWork.for_engine(create_engine("postgresql+psycopg://", creator=creator, poolclass=NullPool))

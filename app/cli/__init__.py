@@ -21,6 +21,7 @@ from app.cli import (
     db,
     demo,
     expiry,
+    recall,
     report,
     trace,
     udi,
@@ -33,7 +34,7 @@ from app.errors import InvalidInput, MedTraceError
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_OK", "UsageError", "build_parser", "main"]
 
 # In the order `medtrace --help` lists them.
-GROUPS = (db, demo, data_import, trace, expiry, audit, report, udi, user, backup, validate)
+GROUPS = (db, demo, data_import, trace, expiry, recall, audit, report, udi, user, backup, validate)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,7 +14,7 @@ import getpass
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 import psycopg
 
@@ -22,7 +22,7 @@ from app.cli.common import UsageError, profile_of
 from app.config import AppPaths
 from app.errors import InvalidCredentials, InvalidInput
 
-__all__ = ["Credentials", "add_sign_in_options", "person_connection", "read_credentials"]
+__all__ = ["Credentials", "add_sign_in_options", "person_connection", "person_target", "read_credentials"]
 
 
 @dataclass(frozen=True)
@@ -70,18 +70,10 @@ def person_connection(args: argparse.Namespace, stdin: TextIO | None = None) -> 
     Unknown user, wrong password and wrong code all give the same refusal (identity.WRONG), and each
     failure is counted against the account as at the GUI's sign-in (21 CFR 11.300(d)).
     """
-    from app.db.engine import open_embedded, server_target
     from app.services.identity import PendingActivation, connect_as, end_session, sign_in
 
     credentials = read_credentials(args, stdin)
-    profile = profile_of(args)
-    if profile.is_embedded:
-        paths = AppPaths.resolve(args.home)
-        paths.ensure()
-        database = open_embedded(paths)
-    else:
-        database = server_target(profile)
-    try:
+    with person_target(args) as database:
         outcome = sign_in(database.connect_args, login=credentials.login, password=credentials.password,
                           code=credentials.code, idle_minutes=5)
         if isinstance(outcome, PendingActivation):
@@ -100,5 +92,21 @@ def person_connection(args: argparse.Namespace, stdin: TextIO | None = None) -> 
                     end_session(connection, outcome.token)
         finally:
             connection.close()
+
+
+@contextlib.contextmanager
+def person_target(args: argparse.Namespace) -> Iterator[Any]:
+    """The database of the profile (the embedded one started if need be), for signing in as a person."""
+    from app.db.engine import open_embedded, server_target
+
+    profile = profile_of(args)
+    if profile.is_embedded:
+        paths = AppPaths.resolve(args.home)
+        paths.ensure()
+        database = open_embedded(paths)
+    else:
+        database = server_target(profile)
+    try:
+        yield database
     finally:
         database.close()

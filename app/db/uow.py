@@ -33,6 +33,9 @@ MEDTRACE_SQLSTATES: dict[str, type[ComplianceError]] = {
     "MTE02": ShelfLifeTooShort,
     "MTE03": AlreadyHandled,
     "MTE04": InvalidInput,
+    "MTC01": ComplianceError,  # the lot is already in an open recall
+    "MTC02": InvalidInput,  # a return larger than the consignee holds
+    "MTC03": ComplianceError,  # the case cannot be closed yet / is closed
 }
 
 

@@ -27,8 +27,14 @@ GROUP_TITLES = {
 GMP_TABLES = (
     "product", "party", "lot", "serial_unit", "qc_result", "deviation", "genealogy_edge", "movement",
     "expiry_alert", "shelf_life_override", "expiry_policy",
+    "recall_case", "recall_lot", "recall_consignee", "recall_line", "recall_containment", "recall_return",
+    "recall_signature", "recall_check", "work_calendar",
 )
 READ_ONLY_VIEWS = ("stock_on_hand",)
+# A recall's frozen scope (migration 0007): written once, in the opening transaction, never changed
+# (triggers refuse it) and covered by the opener's signature over its digest, so it is not copied row by
+# row into the audit trail (a hub lot's scope is ~150 k rows).
+FROZEN_SNAPSHOTS = ("recall_lot", "recall_containment")
 
 _READ_ALL = {table: frozenset({"SELECT"}) for table in (*GMP_TABLES, *READ_ONLY_VIEWS)}
 
@@ -59,6 +65,8 @@ TABLE_GRANTS: dict[str, dict[str, frozenset[str]]] = {
 
 LOT_UPDATE_COLUMNS = ("production_date", "expiry_date", "quantity")
 
+_RECALL_WORKERS = ("qa_reviewer", "qa_approver", "regulatory", "warehouse")
+
 # Controlled functions (SECURITY DEFINER) and who may call them. `medtrace_person` is every person.
 FUNCTION_GRANTS: dict[str, tuple[str, ...]] = {
     "mt_verify_totp(text, integer)": ("medtrace_person",),
@@ -83,6 +91,20 @@ FUNCTION_GRANTS: dict[str, tuple[str, ...]] = {
     "mt_acknowledge_expiry_alert(bigint, text, text)": ("qa_reviewer", "qa_approver", "regulatory", "warehouse"),
     "mt_authorise_shelf_life_override(bigint, bigint, text)": ("qa_approver",),
     "mt_set_expiry_policy(integer, text, text)": ("qa_approver",),
+    # Recalls and drills (0007): regulatory affairs and QA approvers open, sign and close; the people
+    # who work the consignee list record notifications, acknowledgements, returns and checks.
+    "mt_is_working_day(date)": ("medtrace_person",),
+    "mt_add_working_days(date, integer)": ("medtrace_person",),
+    "mt_recall_canonical(bigint)": ("medtrace_person",),
+    "mt_recall_outstanding(bigint)": ("medtrace_person",),
+    "mt_set_work_day(date, boolean, text, text)": ("admin", "regulatory"),
+    "mt_open_recall(text, integer, bigint[], jsonb, text, text)": ("qa_approver", "regulatory"),
+    "mt_sign_recall(bigint, text, bytea, bytea, bigint)": ("qa_approver", "regulatory"),
+    "mt_recall_draw_checks(bigint, text)": ("qa_approver", "regulatory"),
+    "mt_recall_notify(bigint, bigint, text)": _RECALL_WORKERS,
+    "mt_recall_ack(bigint, bigint)": _RECALL_WORKERS,
+    "mt_recall_return(bigint, bigint, bigint, bigint)": _RECALL_WORKERS,
+    "mt_recall_record_check(bigint, bigint, text, text)": _RECALL_WORKERS,
 }
 
 
@@ -112,6 +134,9 @@ ACTIONS = {
     "acknowledge_expiry_alert": Action(function="mt_acknowledge_expiry_alert(bigint, text, text)"),
     "authorise_shelf_life_override": Action(function="mt_authorise_shelf_life_override(bigint, bigint, text)"),
     "set_expiry_policy": Action(function="mt_set_expiry_policy(integer, text, text)"),
+    "open_recall": Action(function="mt_open_recall(text, integer, bigint[], jsonb, text, text)"),
+    "work_recall": Action(function="mt_recall_notify(bigint, bigint, text)"),
+    "edit_work_calendar": Action(function="mt_set_work_day(date, boolean, text, text)"),
 }
 
 

@@ -29,6 +29,9 @@ from app.errors import InvalidCredentials
 from app.security.keys import public_bytes
 
 SIGNATURE_DOMAIN = b"MEDTRACE-E-SIGNATURE\x00"
+# A recall case's signatures ("Recall initiated", "Recall closed") carry their own domain tag: a
+# signature over a case can never be presented as one over a lot, whatever the ids.
+RECALL_SIGNATURE_DOMAIN = b"MEDTRACE-RECALL-SIGNATURE\x00"
 # Concurrent Argon2id derivations in one process were seen to deadlock inside the KDF (cryptography
 # 48 / OpenSSL, several Python threads at once). One at a time: each takes ~0.2 s and 64 MiB.
 _KDF_LOCK = threading.Lock()
@@ -107,13 +110,21 @@ def signature_message(*, lot_id: int, cycle: int, meaning: str, signer: str, dig
     ])
 
 
+def recall_signature_message(*, recall_id: int, meaning: str, signer: str, digest: bytes) -> bytes:
+    return b"\x00".join([RECALL_SIGNATURE_DOMAIN, str(recall_id).encode(), meaning.encode(), signer.encode(), digest])
+
+
 def sign(key: Ed25519PrivateKey, **fields: object) -> bytes:
     return key.sign(signature_message(**fields))  # type: ignore[arg-type]
 
 
 def signature_valid(public_key: bytes, signature: bytes, **fields: object) -> bool:
+    return message_signature_valid(public_key, signature, signature_message(**fields))  # type: ignore[arg-type]
+
+
+def message_signature_valid(public_key: bytes, signature: bytes, message: bytes) -> bool:
     try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, signature_message(**fields))  # type: ignore[arg-type]
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -12,10 +12,12 @@ import datetime as dt
 import json
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from psycopg import IsolationLevel
 from sqlalchemy import text
 
@@ -211,6 +213,37 @@ def sign_lots(
         raise InvalidInput("State the reason for this decision.")
     if not lot_ids:
         raise InvalidInput("Select at least one lot to sign.")
+    with signing_session(base_args, login=login, password=password, code=code) as signer:
+        conn = signer.conn
+        conn.isolation_level = IsolationLevel.SERIALIZABLE
+        outcomes: list[SigningOutcome] = []
+        for done, lot_id in enumerate(lot_ids):
+            outcome = _sign_one(conn, lot_id, meaning, reason, signer.key_id, signer.private_key, login)
+            outcomes.append(outcome)
+            if progress is not None:
+                progress(done + 1, len(lot_ids))
+            if outcome.error and conn.closed:
+                outcomes += [SigningOutcome(i, "", False, error="Not signed: the ceremony stopped.")
+                             for i in lot_ids[done + 1:]]
+                break
+    return CeremonyResult(meaning, login, tuple(outcomes))
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A signing ceremony in progress: the signer's own connection (password proven by PostgreSQL,
+    TOTP by the database in that connection) and their unwrapped private key."""
+
+    conn: psycopg.Connection
+    login: str
+    key_id: int
+    private_key: Ed25519PrivateKey
+
+
+@contextmanager
+def signing_session(base_args: dict[str, str], *, login: str, password: str, code: str) -> Iterator[Signer]:
+    """21 CFR 11.200(a)(1): both components at each signing. The connection is left in manual commit
+    (autocommit off); the session token is ended and the connection closed on the way out."""
     conn = connect_as(base_args, login, password)
     try:
         token = verify_second_factor(conn, code, idle_minutes=5)
@@ -223,21 +256,11 @@ def sign_lots(
             login=login, password=password,
         )
         conn.autocommit = False
-        conn.isolation_level = IsolationLevel.SERIALIZABLE
-        outcomes: list[SigningOutcome] = []
-        for done, lot_id in enumerate(lot_ids):
-            outcome = _sign_one(conn, lot_id, meaning, reason, key_id, private_key, login)
-            outcomes.append(outcome)
-            if progress is not None:
-                progress(done + 1, len(lot_ids))
-            if outcome.error and conn.closed:
-                outcomes += [SigningOutcome(i, "", False, error="Not signed: the ceremony stopped.")
-                             for i in lot_ids[done + 1:]]
-                break
+        yield Signer(conn, login, key_id, private_key)
         if not conn.closed:
+            conn.rollback()  # nothing the ceremony left uncommitted is kept
             conn.autocommit = True
             end_session(conn, token)
-        return CeremonyResult(meaning, login, tuple(outcomes))
     finally:
         conn.close()
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import psycopg
 
+from app.db.uow import MEDTRACE_SQLSTATES
 from app.errors import ComplianceError, DatabaseUnavailable, InvalidInput, MedTraceError, SessionEnded
 from app.security.permissions import GROUPS
 from app.services.identity import bootstrap_first_admin
@@ -77,6 +78,10 @@ def database_error(exc: psycopg.Error) -> MedTraceError:
         return SessionEnded(primary, hint=hint)
     if sqlstate.startswith("MTV") or sqlstate.startswith("MTA"):
         return InvalidInput(primary, hint=hint)
+    if sqlstate in MEDTRACE_SQLSTATES:
+        return MEDTRACE_SQLSTATES[sqlstate](primary, hint=hint)
+    if sqlstate.startswith("MT"):  # every rule of ours words its refusal for people
+        return ComplianceError(primary, hint=hint)
     if sqlstate == "42501":
         if not primary or primary.startswith("permission denied"):  # PostgreSQL's own grant check
             return ComplianceError("You do not have permission to do this.", hint=primary or None)

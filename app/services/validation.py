@@ -36,7 +36,14 @@ import psycopg
 
 from app.db.migrations import head_revision
 from app.reports.document import ReportDocument, Section
-from app.security.permissions import FUNCTION_GRANTS, GMP_TABLES, GROUPS, LOT_UPDATE_COLUMNS, TABLE_GRANTS
+from app.security.permissions import (
+    FROZEN_SNAPSHOTS,
+    FUNCTION_GRANTS,
+    GMP_TABLES,
+    GROUPS,
+    LOT_UPDATE_COLUMNS,
+    TABLE_GRANTS,
+)
 from app.services.audit_trail import record_event, verify_audit_trail
 from app.services.clauses import MatrixRow, traceability_matrix
 
@@ -53,7 +60,10 @@ RLS_TABLES = (*GMP_TABLES, "audit_entry", "audit_seal", "label_verification", "a
 
 # Every trigger a rule of the system depends on: (table, trigger name, what it guards).
 GUARD_TRIGGERS: tuple[tuple[str, str, str], ...] = (
-    *((t, "audit", "every change recorded in the audit trail") for t in GMP_TABLES),
+    *((t, "audit", "every change recorded in the audit trail") for t in GMP_TABLES if t not in FROZEN_SNAPSHOTS),
+    *((t, "frozen", "the frozen recall scope and its signatures cannot be rewritten")
+      for t in (*FROZEN_SNAPSHOTS, "recall_return", "recall_signature")),
+    ("recall_case", "needs_initiation", "no recall is opened without its “Recall initiated” signature"),
     *((t, "audit", "every change recorded in the audit trail")
       for t in ("label_verification", "audit_review", "lot_signature")),
     *((t, "reason_required", "a reason for every change")

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.pool import NullPool
 
 from app.db.engine import Database
-from app.db.uow import UnitOfWork
 from app.errors import AlreadyHandled, InvalidInput
 from app.services.expiry import (
     DEFAULT_THRESHOLDS,
@@ -30,7 +26,7 @@ from app.services.expiry import (
     run_expiry_as_of,
     write_ics,
 )
-from tests.conftest import Person
+from tests.conftest import Person, person_uow
 
 pytestmark = pytest.mark.clause("ISO 13485 7.5.9")
 
@@ -70,16 +66,6 @@ def stock(committed: Database, owner_conn: psycopg.Connection) -> Stock:
     lots = {name: _lot(conn, product, site, name, today + dt.timedelta(days=days))
             for name, days in (("GONE-1", -2), ("D5", 5), ("D20", 20), ("D60", 60), ("D400", 400))}
     return Stock(today, site, hospital, product, lots)
-
-
-def person_uow(person: Person) -> Iterator[UnitOfWork]:
-    def creator() -> psycopg.Connection:
-        conn = person.verified_connection()
-        conn.autocommit = False
-        return conn
-
-    engine = create_engine("postgresql+psycopg://", creator=creator, poolclass=NullPool)
-    return UnitOfWork.for_engine(engine)
 
 
 def _ship(conn: psycopg.Connection, stock: Stock, lot: str, moved_on: dt.date | None = None) -> None:

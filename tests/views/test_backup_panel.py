@@ -21,7 +21,7 @@ def test_back_up_then_restore_and_verify_from_the_admin_page(
     page = open_page(qtbot, ctx, admin.session.account)
     panel = page.backups
     assert panel.backup_button.isEnabled() and panel.restore_button.isEnabled()
-    out = tmp_path / "site.mtbackup"
+    out = tmp_path / "admin-page.mtbackup"  # a name no other test backs up to: its audit entries are counted
     progress: list[str] = []
     panel.progress.valueChanged.connect(lambda _value: progress.append(panel.progress.format()))
     with qtbot.waitSignal(panel.finished, timeout=60_000) as backed_up:

@@ -1,0 +1,653 @@
+"""Recalls and mock-recall drills: open with a signature, freeze the scope, contain, notify, reconcile, close.
+
+DESIGN §1 (job 2), §4 (Recall); 医疗器械召回管理办法 (国家食品药品监督管理总局令第29号, 2017); 21 CFR 7.42,
+7.49, 806.10; ISO 13485 8.3.3. The rules live in PostgreSQL (migration 0007): who may open and close,
+the scope computed and frozen by the database, stock held in the opening transaction, deadlines from
+the server's clock and the working-day calendar. This module runs the signing ceremony (only the
+workstation can unwrap the signer's key), reads the case back and computes its KPIs.
+
+Functions taking a `psycopg.Connection` work on any verified connection of the person (the CLI's
+autocommit one, or the GUI's pool connection inside a unit of work: see `_driver`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from app.db.uow import UnitOfWork
+from app.errors import InvalidInput, MedTraceError, NotFound
+from app.security.signing import content_digest, recall_signature_message
+from app.services.lot_release import Signer, signing_session
+from app.services.people import database_error
+
+KINDS = ("recall", "drill")
+LEVELS = {1: ("一级", "Class I"), 2: ("二级", "Class II"), 3: ("三级", "Class III")}
+METHODS = ("phone", "email", "letter", "fax", "visit")
+CHECK_RESULTS = ("effective", "ineffective", "no_response")
+# The meaning of each signature, as printed on every screen and report (21 CFR 11.50(a)(3)).
+MEANINGS = {"initiated": ("Recall initiated", "召回启动"), "closed": ("Recall closed", "召回关闭")}
+STATES = {"open": ("Open", "已启动"), "notifying": ("Notifying", "通知中"), "monitoring": ("Monitoring", "跟踪中"),
+          "closed": ("Closed", "已关闭")}
+# 医疗器械召回管理办法 (2017): a manufacturer that decides on a recall notifies the distributors and users
+# concerned within 1 day (一级), 3 days (二级) or 7 days (三级); it submits the investigation and
+# evaluation report and the recall plan within 5 working days of the decision. 21 CFR 806.10(b):
+# a report of a correction or removal within 10 working days of initiating it. The database computes
+# all three (mt_open_recall); these are their names on screen.
+DEADLINES = {
+    "notify_deadline": ("Consignees notified (医疗器械召回管理办法: 1/3/7 days)",
+                        "通知到经营企业、使用单位（1/3/7日内）"),
+    "plan_deadline": ("Recall plan submitted (5 working days)", "提交调查评估报告和召回计划（5个工作日内）"),
+    "fda_report_deadline": ("FDA 806 report (21 CFR 806.10, 10 working days)", "FDA 806 报告（10个工作日内）"),
+}
+
+
+# == What a case looks like =====================================================================
+
+
+@dataclass(frozen=True)
+class RecallLot:
+    """A lot in the frozen scope, with its quantity balance at opening."""
+
+    lot_id: int
+    di: str
+    lot_no: str
+    product: str
+    relation: str  # start | finished
+    status_before: str
+    made: int
+    on_hand: int
+    shipped: int
+    returned: int
+    consumed: int
+    scrapped: int
+    produced: int
+
+    @property
+    def accounted(self) -> int:
+        """made = on hand + shipped − returned + consumed + scrapped (DESIGN §4)."""
+        return self.on_hand + self.shipped - self.returned + self.consumed + self.scrapped
+
+    @property
+    def reconciled(self) -> bool:
+        return self.accounted == self.made
+
+    def as_json(self) -> dict[str, Any]:
+        return {"di": self.di, "lot": self.lot_no, "relation": self.relation, "quantity_in_scope": self.made,
+                "product": self.product, "status": self.status_before, "made": self.made,
+                "on_hand": self.on_hand, "shipped": self.shipped, "returned": self.returned,
+                "consumed": self.consumed, "scrapped": self.scrapped, "reconciled": self.reconciled}
+
+
+@dataclass(frozen=True)
+class RecallLine:
+    """One consignee × lot of the frozen scope, and what has come back of it since."""
+
+    party: str
+    name: str
+    kind: str
+    tier: int
+    lot_id: int
+    di: str
+    lot_no: str
+    shipped: int
+    returned: int
+    on_hand: int
+    returned_in_case: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.on_hand, 0) - self.returned_in_case
+
+    def as_json(self) -> dict[str, Any]:
+        return {"party": self.party, "name": self.name, "kind": self.kind, "tier": self.tier, "di": self.di,
+                "lot": self.lot_no, "shipped": self.shipped, "returned": self.returned, "on_hand": self.on_hand,
+                "returned_in_case": self.returned_in_case, "remaining": self.remaining}
+
+
+@dataclass(frozen=True)
+class RecallConsignee:
+    """A consignee's worklist entry: contact, notification, acknowledgement and quantities."""
+
+    party_id: int
+    party: str
+    name: str
+    kind: str
+    tier: int
+    contact: str
+    phone: str
+    address: str
+    notified_at: dt.datetime | None
+    notified_by: str | None
+    method: str | None
+    acknowledged_at: dt.datetime | None
+    acknowledged_by: str | None
+    on_hand: int
+    returned_in_case: int
+
+    @property
+    def remaining(self) -> int:
+        return self.on_hand - self.returned_in_case
+
+    def as_json(self) -> dict[str, Any]:
+        return {"party": self.party, "name": self.name, "kind": self.kind, "tier": self.tier,
+                "contact": self.contact, "phone": self.phone, "address": self.address,
+                "notified_at": _iso(self.notified_at), "notified_by": self.notified_by, "method": self.method,
+                "acknowledged_at": _iso(self.acknowledged_at), "acknowledged_by": self.acknowledged_by,
+                "on_hand": self.on_hand, "returned_in_case": self.returned_in_case, "remaining": self.remaining}
+
+
+@dataclass(frozen=True)
+class Contained:
+    di: str
+    lot_no: str
+    site: str
+    quantity: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"di": self.di, "lot": self.lot_no, "site": self.site, "quantity": self.quantity}
+
+
+@dataclass(frozen=True)
+class RecallSignature:
+    meaning: str
+    signer: str
+    printed_name: str
+    signed_at: dt.datetime
+
+    def as_json(self) -> dict[str, Any]:
+        return {"meaning": self.meaning, "signer": self.signer, "printed_name": self.printed_name,
+                "signed_at": _iso(self.signed_at)}
+
+
+@dataclass(frozen=True)
+class EffectivenessCheck:
+    party: str
+    name: str
+    rank: int
+    result: str | None
+    note: str
+    checked_by: str | None
+    checked_at: dt.datetime | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"party": self.party, "name": self.name, "rank": self.rank, "result": self.result,
+                "note": self.note, "checked_by": self.checked_by, "checked_at": _iso(self.checked_at)}
+
+
+@dataclass(frozen=True)
+class RecallKpis:
+    time_to_identify_s: float | None
+    time_to_contain_s: float | None
+    time_to_notify_all_s: float | None
+    quantity_reconciled_pct: float | None
+    consignees_acknowledged_pct: float | None
+    data_gaps: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"time_to_identify_s": self.time_to_identify_s, "time_to_contain_s": self.time_to_contain_s,
+                "time_to_notify_all_s": self.time_to_notify_all_s,
+                "quantity_reconciled_pct": self.quantity_reconciled_pct,
+                "consignees_acknowledged_pct": self.consignees_acknowledged_pct, "data_gaps": list(self.data_gaps)}
+
+
+@dataclass(frozen=True)
+class RecallCase:
+    id: int
+    kind: str
+    level: int
+    state: str
+    trigger: dict[str, Any]
+    reason: str
+    health_hazard: str
+    effectiveness_level: str
+    opened_by: str
+    opened_at: dt.datetime
+    notify_deadline: dt.datetime
+    plan_deadline: dt.date
+    fda_report_deadline: dt.date
+    closed_by: str | None
+    closed_at: dt.datetime | None
+    scope_frozen_at: dt.datetime | None
+    contained_at: dt.datetime | None
+    now: dt.datetime
+    lots: tuple[RecallLot, ...]
+    lines: tuple[RecallLine, ...]
+    consignees: tuple[RecallConsignee, ...]
+    contained: tuple[Contained, ...]
+    signatures: tuple[RecallSignature, ...]
+    checks: tuple[EffectivenessCheck, ...]
+    outstanding: str | None
+    kpis: RecallKpis = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kpis", _kpis(self))
+
+    @property
+    def fda_class(self) -> str:
+        return LEVELS[self.level][1]
+
+    @property
+    def level_cn(self) -> str:
+        return LEVELS[self.level][0]
+
+    @property
+    def notify_overdue(self) -> bool:
+        """Past the notification deadline with a consignee still not notified."""
+        return self.now > self.notify_deadline and any(c.notified_at is None for c in self.consignees)
+
+    @property
+    def notified(self) -> int:
+        return sum(c.notified_at is not None for c in self.consignees)
+
+    @property
+    def acknowledged(self) -> int:
+        return sum(c.acknowledged_at is not None for c in self.consignees)
+
+    @property
+    def units_out(self) -> int:
+        return sum(max(line.on_hand, 0) for line in self.lines)
+
+    @property
+    def units_returned(self) -> int:
+        return sum(line.returned_in_case for line in self.lines)
+
+    def as_json(self) -> dict[str, Any]:
+        start = self.trigger
+        return {
+            "id": self.id, "kind": self.kind, "level": self.level, "fda_class": self.fda_class,
+            "state": self.state, "opened_at": _iso(self.opened_at), "opened_by": self.opened_by,
+            "notify_deadline": _iso(self.notify_deadline), "plan_deadline": self.plan_deadline.isoformat(),
+            "fda_report_deadline": self.fda_report_deadline.isoformat(), "notify_overdue": self.notify_overdue,
+            "closed_at": _iso(self.closed_at), "closed_by": self.closed_by,
+            "trigger": {"di": start.get("di"), "lot": start.get("lot"), **{k: v for k, v in start.items()
+                                                                          if k not in ("di", "lot")}},
+            "reason": self.reason, "health_hazard": self.health_hazard,
+            "lots": [lot.as_json() for lot in self.lots],
+            "consignees": [line.as_json() for line in self.lines],
+            "worklist": [c.as_json() for c in self.consignees],
+            "contained": [c.as_json() for c in self.contained] if self.kind == "recall" else [],
+            "simulated_hold": [c.as_json() for c in self.contained] if self.kind == "drill" else [],
+            "signatures": [s.as_json() for s in self.signatures],
+            "effectiveness_level": self.effectiveness_level,
+            "effectiveness_checks": [c.as_json() for c in self.checks],
+            "outstanding": self.outstanding,
+            "kpis": self.kpis.as_json(),
+        }
+
+    def describe(self) -> str:
+        k = self.kpis
+        word = "Drill" if self.kind == "drill" else "Recall"
+        lines = [
+            f"{word} {self.id} — level {self.level} ({self.level_cn} / {self.fda_class}), {self.state}",
+            f"Trigger: lot {self.trigger.get('lot')} ({self.trigger.get('di')}); reason: {self.reason}",
+            f"Opened {self.opened_at:%Y-%m-%d %H:%M} by {self.opened_by}; notify all by "
+            f"{self.notify_deadline:%Y-%m-%d %H:%M}{' (OVERDUE)' if self.notify_overdue else ''}",
+            f"Scope: {len(self.lots)} lot(s), {len(self.consignees)} consignee(s), {len(self.lines)} line(s); "
+            f"notified {self.notified}, acknowledged {self.acknowledged}, "
+            f"returned {self.units_returned} of {self.units_out}",
+        ]
+        if not self.consignees:
+            lines.append("No lot in scope was shipped from our sites: there is no consignee to notify.")
+        held = sum(c.quantity for c in self.contained)
+        lines.append(("Held at our sites: " if self.kind == "recall" else "Would be held (drill, nothing held): ")
+                     + f"{held} unit(s) in {len(self.contained)} place(s)")
+        lines.append(f"KPIs: identify {_secs(k.time_to_identify_s)}, contain {_secs(k.time_to_contain_s)}, "
+                     f"notify all {_secs(k.time_to_notify_all_s)}, reconciled {_pct(k.quantity_reconciled_pct)}, "
+                     f"acknowledged {_pct(k.consignees_acknowledged_pct)}")
+        lines += [f"Data gap: {gap}" for gap in k.data_gaps]
+        if self.outstanding and self.state != "closed":
+            lines.append(f"Before closing: {self.outstanding}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class RecallRow:
+    """One case in the Recalls list (and on the Dashboard)."""
+
+    id: int
+    kind: str
+    level: int
+    state: str
+    trigger_lot: str
+    product: str
+    opened_at: dt.datetime
+    notify_deadline: dt.datetime
+    overdue: bool
+    consignees: int
+    notified: int
+    acknowledged: int
+    units_out: int
+    units_returned: int
+
+
+@dataclass(frozen=True)
+class ScopeChange:
+    """What the trace finds today against what was frozen at opening."""
+
+    added: tuple[tuple[str, str, str], ...]  # (party, di, lot)
+    removed: tuple[tuple[str, str, str], ...]
+
+    def describe(self) -> str:
+        if not self.added and not self.removed:
+            return "The scope is unchanged since opening."
+        parties_added = {p for p, _, _ in self.added}
+        parts = []
+        if self.added:
+            parts.append(f"{len(parties_added)} consignee(s) added since opening ({len(self.added)} line(s))")
+        if self.removed:
+            parts.append(f"{len(self.removed)} line(s) no longer found")
+        return "; ".join(parts) + "."
+
+
+# == Opening and closing: the signing ceremony ==================================================
+
+
+def open_recall(
+    base_args: dict[str, str], *, login: str, password: str, code: str, lot_no: str, di: str | None = None,
+    level: int, drill: bool, reason: str, health_hazard: str = "",
+) -> RecallCase:
+    """Open a recall (or a drill) on a lot and sign it "Recall initiated", in one transaction.
+
+    The database computes and freezes the scope and, for a real recall, holds the stock; a refusal or a
+    lost connection at any point leaves nothing opened and no stock held.
+    """
+    if level not in LEVELS:
+        raise InvalidInput("The recall level is 1, 2 or 3 (一级, 二级, 三级 = Class I, II, III).")
+    if not reason.strip():
+        raise InvalidInput("State the reason for the recall.")
+    with signing_session(base_args, login=login, password=password, code=code) as signer:
+        conn = signer.conn
+        try:
+            lot_id, di = _find_lot(conn, lot_no, di)
+            trigger = {"type": "lot", "di": di, "lot": lot_no.strip()}
+            recall_id = conn.execute("SELECT mt_open_recall(%s, %s, %s, %s, %s, %s)",
+                                     ("drill" if drill else "recall", level, [lot_id], json.dumps(trigger),
+                                      reason, health_hazard)).fetchone()[0]
+            _sign(signer, recall_id, "initiated")
+            conn.commit()
+        except psycopg.Error as exc:
+            raise _refusal(conn, exc) from None
+        except MedTraceError:
+            _rollback(conn)
+            raise
+        conn.autocommit = True
+        return recall_case(conn, recall_id)
+
+
+def close_recall(base_args: dict[str, str], *, login: str, password: str, code: str, recall_id: int) -> RecallCase:
+    """Sign "Recall closed": refused, naming what is missing, until every consignee is notified and has
+    acknowledged and every unit they held is back."""
+    with signing_session(base_args, login=login, password=password, code=code) as signer:
+        conn = signer.conn
+        try:
+            _sign(signer, recall_id, "closed")
+            conn.commit()
+        except psycopg.Error as exc:
+            raise _refusal(conn, exc) from None
+        conn.autocommit = True
+        return recall_case(conn, recall_id)
+
+
+def _sign(signer: Signer, recall_id: int, meaning: str) -> None:
+    conn = signer.conn
+    canonical = conn.execute("SELECT mt_recall_canonical(%s)", (recall_id,)).fetchone()[0]
+    if canonical is None or '"case": null' in canonical:
+        raise NotFound(f"There is no recall {recall_id}.")
+    digest = content_digest(canonical)
+    signature = signer.private_key.sign(recall_signature_message(recall_id=recall_id, meaning=meaning,
+                                                                 signer=signer.login, digest=digest))
+    conn.execute("SELECT mt_sign_recall(%s, %s, %s, %s, %s)", (recall_id, meaning, digest, signature, signer.key_id))
+
+
+def _find_lot(conn: psycopg.Connection, lot_no: str, di: str | None) -> tuple[int, str]:
+    rows = conn.execute(
+        "SELECT l.id, p.di FROM lot l JOIN product p ON p.id = l.product_id "
+        "WHERE l.lot_no = %s AND (%s::text IS NULL OR p.di = %s) ORDER BY p.di",
+        (lot_no.strip(), di, di)).fetchall()
+    if not rows:
+        raise NotFound(f"There is no lot “{lot_no}”{f' of {di}' if di else ''}.",
+                       hint="Check the lot number on the label, or trace it first.")
+    if len(rows) > 1:
+        raise InvalidInput(f"Lot “{lot_no}” exists for {len(rows)} products ({', '.join(r[1] for r in rows)}).",
+                           hint="Name the product with --di (the UDI-DI).")
+    return rows[0][0], rows[0][1]
+
+
+def _rollback(conn: psycopg.Connection) -> None:
+    with contextlib.suppress(psycopg.Error):
+        conn.rollback()
+
+
+def _refusal(conn: psycopg.Connection, exc: psycopg.Error) -> MedTraceError:
+    _rollback(conn)  # the server has rolled back already when the connection is gone
+    return database_error(exc)
+
+
+# == Working the consignee list =================================================================
+
+
+def _call(conn: psycopg.Connection, query: str, params: Sequence[Any]) -> Any:
+    try:
+        row = conn.execute(query, params).fetchone()
+        if not conn.autocommit:
+            conn.commit()
+    except psycopg.Error as exc:
+        raise _refusal(conn, exc) from None
+    return row[0] if row else None
+
+
+def _party_id(conn: psycopg.Connection, recall_id: int, party: str) -> int:
+    row = conn.execute(
+        "SELECT p.id FROM recall_consignee c JOIN party p ON p.id = c.party_id "
+        "WHERE c.recall_id = %s AND p.code = %s", (recall_id, party.strip())).fetchone()
+    if row is None:
+        _ensure_case(conn, recall_id)
+        raise InvalidInput(f"“{party}” is not a consignee of recall {recall_id}.",
+                           hint=f"See the consignee list: medtrace recall show {recall_id}")
+    return int(row[0])
+
+
+def _ensure_case(conn: psycopg.Connection, recall_id: int) -> None:
+    if conn.execute("SELECT 1 FROM recall_case WHERE id = %s", (recall_id,)).fetchone() is None:
+        raise NotFound(f"There is no recall {recall_id}.")
+
+
+def record_notification(conn: psycopg.Connection, recall_id: int, *, party: str, method: str) -> None:
+    if method not in METHODS:
+        raise InvalidInput(f"Unknown notification method “{method}”: {', '.join(METHODS)}.")
+    _call(conn, "SELECT mt_recall_notify(%s, %s, %s)", (recall_id, _party_id(conn, recall_id, party), method))
+
+
+def record_acknowledgement(conn: psycopg.Connection, recall_id: int, *, party: str) -> None:
+    _call(conn, "SELECT mt_recall_ack(%s, %s)", (recall_id, _party_id(conn, recall_id, party)))
+
+
+def record_return(conn: psycopg.Connection, recall_id: int, *, party: str, lot_no: str, quantity: int) -> None:
+    """A return from a consignee: in a real recall a return movement referencing the case; in a drill a
+    simulated count on the case only."""
+    party_id = _party_id(conn, recall_id, party)
+    row = conn.execute("SELECT x.lot_id FROM recall_line x JOIN lot l ON l.id = x.lot_id "
+                       "WHERE x.recall_id = %s AND x.party_id = %s AND l.lot_no = %s",
+                       (recall_id, party_id, lot_no.strip())).fetchone()
+    if row is None:
+        raise InvalidInput(f"Lot “{lot_no}” was not shipped to {party} in recall {recall_id}.")
+    _call(conn, "SELECT mt_recall_return(%s, %s, %s, %s)", (recall_id, party_id, row[0], quantity))
+
+
+def draw_effectiveness_checks(conn: psycopg.Connection, recall_id: int, *, level: str) -> int:
+    """21 CFR 7.42(b)(3): draw the consignees to check at level A–E, reproducibly; returns how many."""
+    return int(_call(conn, "SELECT mt_recall_draw_checks(%s, %s)", (recall_id, level.strip().upper())))
+
+
+def record_effectiveness_check(conn: psycopg.Connection, recall_id: int, *, party: str, result: str,
+                               note: str = "") -> None:
+    if result not in CHECK_RESULTS:
+        raise InvalidInput(f"The result of a check is one of {', '.join(CHECK_RESULTS)}.")
+    _call(conn, "SELECT mt_recall_record_check(%s, %s, %s, %s)",
+          (recall_id, _party_id(conn, recall_id, party), result, note))
+
+
+def set_work_day(conn: psycopg.Connection, day: dt.date, *, working: bool | None, note: str, reason: str) -> None:
+    """Mark a holiday (working=False), a make-up working day (True) or return the day to the default (None)."""
+    _call(conn, "SELECT mt_set_work_day(%s, %s, %s, %s)", (day, working, note, reason))
+
+
+def work_calendar(conn: psycopg.Connection, *, year: int) -> list[tuple[dt.date, bool, str]]:
+    return [tuple(r) for r in conn.execute(  # type: ignore[misc]
+        "SELECT day, working, note FROM work_calendar WHERE extract(year FROM day) = %s ORDER BY day", (year,))]
+
+
+# == Reading ====================================================================================
+
+
+def _driver(uow: UnitOfWork) -> psycopg.Connection:
+    """The psycopg connection under the unit of work's session, inside its transaction."""
+    return uow.session.connection().connection.driver_connection  # type: ignore[return-value]
+
+
+def load_recall(uow: UnitOfWork, recall_id: int) -> RecallCase:
+    with uow:
+        return recall_case(_driver(uow), recall_id)
+
+
+def recall_case(conn: psycopg.Connection, recall_id: int) -> RecallCase:
+    head = conn.execute(
+        "SELECT id, kind, level, state, trigger, reason, health_hazard, effectiveness_level, opened_by, opened_at, "
+        "notify_deadline, plan_deadline, fda_report_deadline, closed_by, closed_at, scope_frozen_at, contained_at, "
+        "now(), mt_recall_outstanding(id) FROM recall_case WHERE id = %s", (recall_id,)).fetchone()
+    if head is None:
+        raise NotFound(f"There is no recall {recall_id}.")
+    lots = tuple(RecallLot(*r) for r in conn.execute(
+        "SELECT rl.lot_id, p.di, l.lot_no, p.name, rl.relation, rl.status_before, rl.made, rl.on_hand, rl.shipped, "
+        "rl.returned, rl.consumed, rl.scrapped, rl.produced FROM recall_lot rl JOIN lot l ON l.id = rl.lot_id "
+        "JOIN product p ON p.id = l.product_id WHERE rl.recall_id = %s "
+        "ORDER BY rl.relation DESC, p.di, l.lot_no", (recall_id,)))
+    lines = tuple(RecallLine(*r) for r in conn.execute(
+        "SELECT pa.code, pa.name, pa.kind, x.tier, x.lot_id, p.di, l.lot_no, x.shipped, x.returned, x.on_hand, "
+        "x.returned_in_case FROM recall_line x JOIN party pa ON pa.id = x.party_id JOIN lot l ON l.id = x.lot_id "
+        "JOIN product p ON p.id = l.product_id WHERE x.recall_id = %s ORDER BY x.tier, pa.code, p.di, l.lot_no",
+        (recall_id,)))
+    consignees = tuple(RecallConsignee(*r) for r in conn.execute(
+        "SELECT c.party_id, pa.code, pa.name, pa.kind, c.tier, pa.contact, pa.phone, pa.address, c.notified_at, "
+        "c.notified_by, c.method, c.acknowledged_at, c.acknowledged_by, "
+        "coalesce(sum(greatest(x.on_hand, 0)), 0)::bigint, coalesce(sum(x.returned_in_case), 0)::bigint "
+        "FROM recall_consignee c JOIN party pa ON pa.id = c.party_id "
+        "LEFT JOIN recall_line x ON x.recall_id = c.recall_id AND x.party_id = c.party_id "
+        "WHERE c.recall_id = %s GROUP BY c.id, pa.id ORDER BY c.tier, pa.code", (recall_id,)))
+    contained = tuple(Contained(*r) for r in conn.execute(
+        "SELECT p.di, l.lot_no, s.code, c.quantity FROM recall_containment c JOIN lot l ON l.id = c.lot_id "
+        "JOIN product p ON p.id = l.product_id JOIN party s ON s.id = c.site_id WHERE c.recall_id = %s "
+        "ORDER BY p.di, l.lot_no, s.code", (recall_id,)))
+    signatures = tuple(RecallSignature(*r) for r in conn.execute(
+        "SELECT meaning, signer, printed_name, signed_at FROM recall_signature WHERE recall_id = %s ORDER BY id",
+        (recall_id,)))
+    checks = tuple(EffectivenessCheck(*r) for r in conn.execute(
+        "SELECT pa.code, pa.name, k.drawn_rank, k.result, k.note, k.checked_by, k.checked_at FROM recall_check k "
+        "JOIN party pa ON pa.id = k.party_id WHERE k.recall_id = %s ORDER BY k.drawn_rank", (recall_id,)))
+    return RecallCase(*head[:18], lots=lots, lines=lines, consignees=consignees, contained=contained,
+                      signatures=signatures, checks=checks, outstanding=head[18])
+
+
+LIST_SQL = """
+SELECT c.id, c.kind, c.level, c.state, coalesce(c.trigger ->> 'lot', ''), coalesce(p.name, ''),
+       c.opened_at, c.notify_deadline,
+       c.state <> 'closed' AND now() > c.notify_deadline AND coalesce(x.notified, 0) < coalesce(x.total, 0),
+       coalesce(x.total, 0), coalesce(x.notified, 0), coalesce(x.acknowledged, 0),
+       coalesce(y.units_out, 0), coalesce(y.units_returned, 0)
+  FROM recall_case c
+  LEFT JOIN LATERAL (SELECT rl.lot_id FROM recall_lot rl WHERE rl.recall_id = c.id AND rl.relation = 'start'
+                      LIMIT 1) s ON true
+  LEFT JOIN lot l ON l.id = s.lot_id
+  LEFT JOIN product p ON p.id = l.product_id
+  LEFT JOIN LATERAL (SELECT count(*) AS total, count(notified_at) AS notified, count(acknowledged_at) AS acknowledged
+                       FROM recall_consignee k WHERE k.recall_id = c.id) x ON true
+  LEFT JOIN LATERAL (SELECT sum(greatest(on_hand, 0)) AS units_out, sum(returned_in_case) AS units_returned
+                       FROM recall_line r WHERE r.recall_id = c.id) y ON true
+ WHERE (%(open_only)s IS FALSE OR c.state <> 'closed')
+ ORDER BY c.state = 'closed', c.id DESC
+ LIMIT 500
+"""
+
+
+def list_recalls(uow: UnitOfWork, *, open_only: bool = False) -> list[RecallRow]:
+    with uow:
+        return [RecallRow(*r) for r in _driver(uow).execute(LIST_SQL, {"open_only": open_only})]
+
+
+def drill_kpi_trend(uow: UnitOfWork, *, limit: int = 20) -> list[tuple[int, dt.datetime, RecallKpis]]:
+    """The KPIs of the latest drills, oldest first: the chart a site shows an inspector."""
+    with uow:
+        conn = _driver(uow)
+        ids = [r[0] for r in conn.execute(
+            "SELECT id FROM recall_case WHERE kind = 'drill' ORDER BY opened_at DESC, id DESC LIMIT %s", (limit,))]
+        cases = [recall_case(conn, i) for i in reversed(ids)]
+    return [(c.id, c.opened_at, c.kpis) for c in cases]
+
+
+def scope_change(uow: UnitOfWork, recall_id: int) -> ScopeChange:
+    """Recompute the consignee scope with today's trace and compare it with the frozen one."""
+    from app.services.trace import iter_consignees  # the live trace, as the Trace page runs it
+
+    with uow:
+        case = recall_case(_driver(uow), recall_id)
+    start = case.trigger
+    frozen = {(line.party, line.di, line.lot_no) for line in case.lines}
+    now = {(c.party_code, c.di, c.lot_no) for c in iter_consignees(uow, lot_no=start["lot"], di=start.get("di"))}
+    return ScopeChange(tuple(sorted(now - frozen)), tuple(sorted(frozen - now)))
+
+
+# == KPIs =======================================================================================
+
+
+def _kpis(case: RecallCase) -> RecallKpis:
+    opened = case.opened_at
+    scope = _seconds(case.scope_frozen_at, opened)
+    notified = [c.notified_at for c in case.consignees]
+    notify_all = (max(notified) - opened).total_seconds() if notified and all(notified) else None  # type: ignore[type-var,operator]
+    made = sum(lot.made for lot in case.lots)
+    reconciled = sum(lot.made for lot in case.lots if lot.reconciled)
+    acked = sum(c.acknowledged_at is not None for c in case.consignees)
+    gaps: list[str] = []
+    if not case.consignees:
+        gaps.append("No lot in scope was shipped from our sites: there is no consignee to notify.")
+    for lot in case.lots:
+        if lot.produced == 0:
+            gaps.append(f"Lot {lot.lot_no} ({lot.di}) has no produce movement.")
+        if not lot.reconciled:
+            gaps.append(f"Lot {lot.lot_no} ({lot.di}) does not reconcile: made {lot.made}, accounted {lot.accounted} "
+                        f"(on hand {lot.on_hand} + shipped {lot.shipped} − returned {lot.returned} + consumed "
+                        f"{lot.consumed} + scrapped {lot.scrapped}).")
+    for c in case.consignees:
+        if not (c.contact.strip() or c.phone.strip()):
+            gaps.append(f"Consignee {c.party} ({c.name}) has no contact person or phone.")
+    return RecallKpis(
+        time_to_identify_s=scope,
+        time_to_contain_s=_seconds(case.contained_at, opened),
+        time_to_notify_all_s=notify_all,
+        quantity_reconciled_pct=round(100.0 * reconciled / made, 1) if made else None,
+        consignees_acknowledged_pct=round(100.0 * acked / len(case.consignees), 1) if case.consignees else None,
+        data_gaps=tuple(gaps),
+    )
+
+
+def _seconds(at: dt.datetime | None, since: dt.datetime) -> float | None:
+    return None if at is None else round((at - since).total_seconds(), 3)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _secs(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} s" if value < 120 else f"{value / 3600:.1f} h"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f} %"
