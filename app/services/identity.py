@@ -9,21 +9,25 @@ issued, never the one-time code.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import psycopg
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from psycopg import sql
 from sqlalchemy import Engine, event
 
 from app.db.engine import _engine_for, explain_connection_failure, workstation_name
 from app.errors import (
     AccountLocked,
+    ComplianceError,
     InvalidCredentials,
     InvalidInput,
     SessionEnded,
 )
 from app.security.passwords import check_new_password
-from app.security.signing import new_signing_key
+from app.security.signing import WrappedKey, new_signing_key, unwrap_private_key
 
 GATE_ROLE = "medtrace_gate"
 # Not a secret: the gate can only count failures (see mt_record_login_failure in migration 0002).
@@ -239,3 +243,39 @@ def change_password(
         end_session(connection, token)
     finally:
         connection.close()
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A signing ceremony in progress: the signer's own connection (password proven by PostgreSQL,
+    TOTP by the database in that connection) and their unwrapped private key."""
+
+    conn: psycopg.Connection
+    login: str
+    key_id: int
+    private_key: Ed25519PrivateKey
+
+
+@contextmanager
+def signing_session(base_args: dict[str, str], *, login: str, password: str, code: str) -> Iterator[Signer]:
+    """21 CFR 11.200(a)(1): both components at each signing. The connection is left in manual commit
+    (autocommit off); the session token is ended and the connection closed on the way out."""
+    conn = connect_as(base_args, login, password)
+    try:
+        token = verify_second_factor(conn, code, idle_minutes=5)
+        row = conn.execute("SELECT key_id, public_key, wrapped_key, wrap_params FROM mt_my_signing_key()").fetchone()
+        if row is None:
+            raise ComplianceError("You have no signing key.", hint="Ask an administrator to reset your account.")
+        key_id, public_key, wrapped, params = row
+        private_key = unwrap_private_key(
+            WrappedKey(bytes(public_key), bytes(wrapped), json.dumps(params, sort_keys=True)),
+            login=login, password=password,
+        )
+        conn.autocommit = False
+        yield Signer(conn, login, key_id, private_key)
+        if not conn.closed:
+            conn.rollback()  # nothing the ceremony left uncommitted is kept
+            conn.autocommit = True
+            end_session(conn, token)
+    finally:
+        conn.close()

@@ -12,19 +12,17 @@ import datetime as dt
 import json
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import psycopg
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from psycopg import IsolationLevel
 from sqlalchemy import text
 
 from app.db.uow import UnitOfWork
-from app.errors import ComplianceError, DatabaseUnavailable, InvalidInput, NotFound
-from app.security.signing import WrappedKey, content_digest, sign, signature_valid, unwrap_private_key
-from app.services.identity import connect_as, end_session, verify_second_factor
+from app.errors import DatabaseUnavailable, InvalidInput, NotFound
+from app.security.signing import content_digest, sign, signature_valid
+from app.services.identity import signing_session
 
 # The meaning of each signature, as printed on every screen and report (21 CFR 11.50(a)(3)).
 MEANINGS: dict[str, tuple[str, str]] = {
@@ -227,42 +225,6 @@ def sign_lots(
                              for i in lot_ids[done + 1:]]
                 break
     return CeremonyResult(meaning, login, tuple(outcomes))
-
-
-@dataclass(frozen=True)
-class Signer:
-    """A signing ceremony in progress: the signer's own connection (password proven by PostgreSQL,
-    TOTP by the database in that connection) and their unwrapped private key."""
-
-    conn: psycopg.Connection
-    login: str
-    key_id: int
-    private_key: Ed25519PrivateKey
-
-
-@contextmanager
-def signing_session(base_args: dict[str, str], *, login: str, password: str, code: str) -> Iterator[Signer]:
-    """21 CFR 11.200(a)(1): both components at each signing. The connection is left in manual commit
-    (autocommit off); the session token is ended and the connection closed on the way out."""
-    conn = connect_as(base_args, login, password)
-    try:
-        token = verify_second_factor(conn, code, idle_minutes=5)
-        row = conn.execute("SELECT key_id, public_key, wrapped_key, wrap_params FROM mt_my_signing_key()").fetchone()
-        if row is None:
-            raise ComplianceError("You have no signing key.", hint="Ask an administrator to reset your account.")
-        key_id, public_key, wrapped, params = row
-        private_key = unwrap_private_key(
-            WrappedKey(bytes(public_key), bytes(wrapped), json.dumps(params, sort_keys=True)),
-            login=login, password=password,
-        )
-        conn.autocommit = False
-        yield Signer(conn, login, key_id, private_key)
-        if not conn.closed:
-            conn.rollback()  # nothing the ceremony left uncommitted is kept
-            conn.autocommit = True
-            end_session(conn, token)
-    finally:
-        conn.close()
 
 
 def _sign_one(conn: psycopg.Connection, lot_id: int, meaning: str, reason: str | None, key_id: int,

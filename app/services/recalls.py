@@ -24,28 +24,15 @@ import psycopg
 from app.db.uow import UnitOfWork
 from app.errors import InvalidInput, MedTraceError, NotFound
 from app.security.signing import content_digest, recall_signature_message
-from app.services.lot_release import Signer, signing_session
+from app.services.identity import Signer, signing_session
 from app.services.people import database_error
 
-KINDS = ("recall", "drill")
 LEVELS = {1: ("一级", "Class I"), 2: ("二级", "Class II"), 3: ("三级", "Class III")}
 METHODS = ("phone", "email", "letter", "fax", "visit")
 CHECK_RESULTS = ("effective", "ineffective", "no_response")
-# The meaning of each signature, as printed on every screen and report (21 CFR 11.50(a)(3)).
-MEANINGS = {"initiated": ("Recall initiated", "召回启动"), "closed": ("Recall closed", "召回关闭")}
-STATES = {"open": ("Open", "已启动"), "notifying": ("Notifying", "通知中"), "monitoring": ("Monitoring", "跟踪中"),
-          "closed": ("Closed", "已关闭")}
-# 医疗器械召回管理办法 (2017): a manufacturer that decides on a recall notifies the distributors and users
-# concerned within 1 day (一级), 3 days (二级) or 7 days (三级); it submits the investigation and
-# evaluation report and the recall plan within 5 working days of the decision. 21 CFR 806.10(b):
-# a report of a correction or removal within 10 working days of initiating it. The database computes
-# all three (mt_open_recall); these are their names on screen.
-DEADLINES = {
-    "notify_deadline": ("Consignees notified (医疗器械召回管理办法: 1/3/7 days)",
-                        "通知到经营企业、使用单位（1/3/7日内）"),
-    "plan_deadline": ("Recall plan submitted (5 working days)", "提交调查评估报告和召回计划（5个工作日内）"),
-    "fda_report_deadline": ("FDA 806 report (21 CFR 806.10, 10 working days)", "FDA 806 报告（10个工作日内）"),
-}
+# The deadlines (医疗器械召回管理办法: consignees notified within 1/3/7 days for 一/二/三级, the recall plan
+# within 5 working days; 21 CFR 806.10(b): the FDA report within 10 working days) are computed by the
+# database from its own clock and working-day calendar (mt_open_recall, migration 0007).
 
 
 # == What a case looks like =====================================================================
@@ -374,9 +361,6 @@ def open_recall(
             conn.commit()
         except psycopg.Error as exc:
             raise _refusal(conn, exc) from None
-        except MedTraceError:
-            _rollback(conn)
-            raise
         conn.autocommit = True
         return recall_case(conn, recall_id)
 
@@ -499,11 +483,6 @@ def set_work_day(conn: psycopg.Connection, day: dt.date, *, working: bool | None
     _call(conn, "SELECT mt_set_work_day(%s, %s, %s, %s)", (day, working, note, reason))
 
 
-def work_calendar(conn: psycopg.Connection, *, year: int) -> list[tuple[dt.date, bool, str]]:
-    return [tuple(r) for r in conn.execute(  # type: ignore[misc]
-        "SELECT day, working, note FROM work_calendar WHERE extract(year FROM day) = %s ORDER BY day", (year,))]
-
-
 # == Reading ====================================================================================
 
 
@@ -534,13 +513,16 @@ def recall_case(conn: psycopg.Connection, recall_id: int) -> RecallCase:
         "x.returned_in_case FROM recall_line x JOIN party pa ON pa.id = x.party_id JOIN lot l ON l.id = x.lot_id "
         "JOIN product p ON p.id = l.product_id WHERE x.recall_id = %s ORDER BY x.tier, pa.code, p.di, l.lot_no",
         (recall_id,)))
-    consignees = tuple(RecallConsignee(*r) for r in conn.execute(
+    held: dict[str, list[int]] = {}
+    for line in lines:
+        totals = held.setdefault(line.party, [0, 0])
+        totals[0] += max(line.on_hand, 0)
+        totals[1] += line.returned_in_case
+    consignees = tuple(RecallConsignee(*r, *held.get(r[1], (0, 0))) for r in conn.execute(
         "SELECT c.party_id, pa.code, pa.name, pa.kind, c.tier, pa.contact, pa.phone, pa.address, c.notified_at, "
-        "c.notified_by, c.method, c.acknowledged_at, c.acknowledged_by, "
-        "coalesce(sum(greatest(x.on_hand, 0)), 0)::bigint, coalesce(sum(x.returned_in_case), 0)::bigint "
+        "c.notified_by, c.method, c.acknowledged_at, c.acknowledged_by "
         "FROM recall_consignee c JOIN party pa ON pa.id = c.party_id "
-        "LEFT JOIN recall_line x ON x.recall_id = c.recall_id AND x.party_id = c.party_id "
-        "WHERE c.recall_id = %s GROUP BY c.id, pa.id ORDER BY c.tier, pa.code", (recall_id,)))
+        "WHERE c.recall_id = %s ORDER BY c.tier, pa.code", (recall_id,)))
     contained = tuple(Contained(*r) for r in conn.execute(
         "SELECT p.di, l.lot_no, s.code, c.quantity FROM recall_containment c JOIN lot l ON l.id = c.lot_id "
         "JOIN product p ON p.id = l.product_id JOIN party s ON s.id = c.site_id WHERE c.recall_id = %s "
