@@ -15,9 +15,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 
@@ -27,9 +27,13 @@ from app.security.signing import content_digest, recall_signature_message
 from app.services.identity import Signer, signing_session
 from app.services.people import database_error
 
+T = TypeVar("T")
 LEVELS = {1: ("一级", "Class I"), 2: ("二级", "Class II"), 3: ("三级", "Class III")}
 METHODS = ("phone", "email", "letter", "fax", "visit")
 CHECK_RESULTS = ("effective", "ineffective", "no_response")
+EFFECTIVENESS_LEVELS = ("A", "B", "C", "D", "E")  # 21 CFR 7.42(b)(3): 100 %, between, 10 %, 2 %, none
+# The meaning of each recall signature as printed (21 CFR 11.50(a)(3)): English, Chinese.
+SIGNATURE_MEANINGS = {"initiated": ("Recall initiated", "召回启动"), "closed": ("Recall closed", "召回关闭")}
 # The deadlines (医疗器械召回管理办法: consignees notified within 1/3/7 days for 一/二/三级, the recall plan
 # within 5 working days; 21 CFR 806.10(b): the FDA report within 10 working days) are computed by the
 # database from its own clock and working-day calendar (mt_open_recall, migration 0007).
@@ -418,10 +422,10 @@ def _refusal(conn: psycopg.Connection, exc: psycopg.Error) -> MedTraceError:
 
 
 def _call(conn: psycopg.Connection, query: str, params: Sequence[Any]) -> Any:
+    """One action in the caller's transaction: autocommit on the CLI's connection, the unit of work's in the
+    GUI (`in_unit_of_work`), which commits it."""
     try:
         row = conn.execute(query, params).fetchone()
-        if not conn.autocommit:
-            conn.commit()
     except psycopg.Error as exc:
         raise _refusal(conn, exc) from None
     return row[0] if row else None
@@ -489,6 +493,14 @@ def set_work_day(conn: psycopg.Connection, day: dt.date, *, working: bool | None
 def _driver(uow: UnitOfWork) -> psycopg.Connection:
     """The psycopg connection under the unit of work's session, inside its transaction."""
     return uow.session.connection().connection.driver_connection  # type: ignore[return-value]
+
+
+def in_unit_of_work(uow: UnitOfWork, action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one of the worklist actions above on the unit of work's connection, and commit it."""
+    with uow:
+        result = action(_driver(uow), *args, **kwargs)
+        uow.commit()
+        return result
 
 
 def load_recall(uow: UnitOfWork, recall_id: int) -> RecallCase:

@@ -49,6 +49,7 @@ BUILT_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "scan": ("app.views.scan_page", "ScanPage", ("account",)),
     "trace": ("app.views.trace_page", "TracePage", ()),
     "expiry": ("app.views.expiry_calendar", "ExpiryCalendarPage", ("account",)),
+    "recalls": ("app.views.recalls_page", "RecallsPage", ("account", "base_args")),
     "reports": ("app.views.reports_page", "ReportsPage", ("account",)),
     "audit": ("app.views.audit_page", "AuditPage", ("account",)),
     "admin": ("app.views.admin_page", "AdminPage", ("account",)),

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 import shiboken6
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +49,7 @@ MEANING_STYLE = ("background: #eef4f9; color: #1f3a4d; border: 1px solid #b9cfe0
 REPLAYED = "This authenticator code has already been used."
 
 LotToSign = tuple[int, str, str]  # lot id, lot number, product
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
 
 
 def prefers_chinese(ctx: ViewContext) -> bool:
@@ -63,6 +64,32 @@ def meaning_words(meaning: str, chinese: bool) -> str:
     """The meaning of a signature as printed everywhere (11.50(a)(3)); one wording, kept in the service."""
     english, zh = MEANINGS[meaning]
     return zh if chinese else english
+
+
+def signing_failure(exc: BaseException) -> str:
+    """Why a signing ceremony failed, in the person's words: nothing was signed, and what to do next."""
+    if isinstance(exc, AccountLocked):
+        # 21 CFR 11.300(d): the lock raised a security alert for administrators.
+        return translate("SignatureDialog",
+                         "Your account is locked after too many failed attempts or by an administrator. "
+                         "Nothing was signed. An administrator has been alerted; ask one to unlock it.")
+    if isinstance(exc, InvalidCredentials):
+        if exc.message == REPLAYED:
+            # Each code is accepted once (DESIGN §3); the next one appears within 30 seconds.
+            return translate("SignatureDialog",
+                             "This authenticator code has already been used. Nothing was signed. Wait for "
+                             "the next code and enter it.")
+        return translate("SignatureDialog",
+                         "The password or the authenticator code is not correct. Nothing was signed.")
+    if isinstance(exc, DatabaseUnavailable):
+        return translate("SignatureDialog",
+                         "The database cannot be reached. Nothing was signed. Check the network or the "
+                         "server, then try again.")
+    if isinstance(exc, MedTraceError):
+        return str(exc)
+    return translate("SignatureDialog",
+                     "Signing failed because of an unexpected problem (%1). Nothing was signed. The details "
+                     "are in the log.").replace("%1", exc.__class__.__name__)
 
 
 class SignatureDialog(WorkingDialog):
@@ -330,23 +357,7 @@ class SignatureDialog(WorkingDialog):
         self._show_problem(self.failure_message(exc))
 
     def failure_message(self, exc: BaseException) -> str:
-        if isinstance(exc, AccountLocked):
-            # 21 CFR 11.300(d): the lock raised a security alert for administrators.
-            return self.tr("Your account is locked after too many failed attempts or by an administrator. "
-                           "Nothing was signed. An administrator has been alerted; ask one to unlock it.")
-        if isinstance(exc, InvalidCredentials):
-            if exc.message == REPLAYED:
-                # Each code is accepted once (DESIGN §3); the next one appears within 30 seconds.
-                return self.tr("This authenticator code has already been used. Nothing was signed. Wait for "
-                               "the next code and enter it.")
-            return self.tr("The password or the authenticator code is not correct. Nothing was signed.")
-        if isinstance(exc, DatabaseUnavailable):
-            return self.tr("The database cannot be reached. Nothing was signed. Check the network or the "
-                           "server, then try again.")
-        if isinstance(exc, MedTraceError):
-            return str(exc)
-        return self.tr("Signing failed because of an unexpected problem (%1). Nothing was signed. The details "
-                       "are in the log.").replace("%1", exc.__class__.__name__)
+        return signing_failure(exc)
 
     # -- feedback ----------------------------------------------------------------------------
 

@@ -9,15 +9,10 @@ import psycopg
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine
 
-from app.config import AppPaths, Settings
 from app.db.engine import Database
-from app.db.uow import UnitOfWork
 from app.models.enums import LotStatus
-from app.services.identity import SignedIn, person_engine, sign_in
-from app.views.context import ViewContext
-from app.views.operations import ChangeBroadcast, OperationRunner
+from app.views.operations import ChangeBroadcast
 from app.views.release_queue_page import ReleaseQueuePage
 from app.views.signature_dialog import SignatureDialog
 from tests.conftest import Person, empty_gmp_tables
@@ -53,39 +48,20 @@ def broadcasts() -> dict[ReleaseQueuePage, ChangeBroadcast]:
 
 @pytest.fixture
 def workstation(
-    database: Database, app_paths: AppPaths, qtbot: QtBot, broadcasts: dict[ReleaseQueuePage, ChangeBroadcast]
-) -> Iterator[Callable[[Person], ReleaseQueuePage]]:
-    """Signs a person in and opens their Release queue, each on their own workstation (runner, broadcast, and
-    a pool of the person's own verified connections, as app.main builds it)."""
-    runners: list[OperationRunner] = []
-    engines: list[Engine] = []
-    failures: list[BaseException] = []
+    qtbot: QtBot, signed_in, broadcasts: dict[ReleaseQueuePage, ChangeBroadcast]
+) -> Callable[[Person], ReleaseQueuePage]:
+    """Signs a person in and opens their Release queue, each on their own workstation."""
 
     def _open(person: Person) -> ReleaseQueuePage:
-        session = sign_in(database.connect_args, login=person.login, password=person.password,
-                          code=person.next_code())
-        assert isinstance(session, SignedIn)
-        engine = person_engine(database.connect_args, person.login, person.password, session)
-        engines.append(engine)
-        broadcast = ChangeBroadcast()
-        runner = OperationRunner(broadcast)
-        runner.failed.connect(failures.append)
-        runners.append(runner)
-        ctx = ViewContext(runner=runner, broadcast=broadcast, new_uow=lambda: UnitOfWork.for_engine(engine),
-                          paths=app_paths, settings=Settings(language="en"))
-        page = ReleaseQueuePage(ctx, session.account, database.connect_args)
+        station = signed_in(person)
+        page = ReleaseQueuePage(station.ctx, station.account, station.base_args)
         qtbot.addWidget(page)
         page.resize(1400, 800)
         page.show()
-        broadcasts[page] = broadcast
+        broadcasts[page] = station.broadcast
         return page
 
-    yield _open
-    for runner in runners:
-        assert runner.wait_for_all(LOAD_TIMEOUT)
-    for engine in engines:
-        engine.dispose()
-    assert failures == []
+    return _open
 
 
 def wait_for_lot(qtbot: QtBot, page: ReleaseQueuePage, lot_id: int, section: str) -> None:
