@@ -238,6 +238,8 @@ class MainWindow(QMainWindow):
         page: QWidget = getattr(module, class_name)(self._ctx, *(self._page_args[n] for n in needs))
         if hasattr(page, "report_requested"):  # "open the report for this" links of a page
             page.report_requested.connect(self.open_report)
+        if hasattr(page, "drill_requested"):  # "start a drill on this lot" (the Trace page)
+            page.drill_requested.connect(self.open_drill)
         return page
 
     def open_report(self, report: str, parameters: dict[str, object]) -> None:
@@ -248,6 +250,13 @@ class MainWindow(QMainWindow):
             reports.choose_report(report)
             for name, value in (parameters or {}).items():
                 reports.set_parameter(name, value)
+
+    def open_drill(self, lot_no: str, di: str) -> None:
+        """Show the Recalls page with its "Start drill" dialog filled for this lot."""
+        self.navigate("recalls")
+        recalls = self.page("recalls")
+        if hasattr(recalls, "open_start"):
+            recalls.open_start(drill=True, lot_no=lot_no, di=di)
 
     def _on_rail_row_changed(self, row: int) -> None:
         if 0 <= row < len(PAGE_KEYS):

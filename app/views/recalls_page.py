@@ -1007,10 +1007,11 @@ class RecallsPage(QWidget):
             return
         self.table.selectRow(row)
 
-    def open_start(self, *, drill: bool, lot_no: str = "") -> StartRecallDialog | None:
+    def open_start(self, *, drill: bool, lot_no: str = "", di: str = "") -> StartRecallDialog | None:
         if not SIGNING_GROUPS & set(self._account.groups):
             return None
-        dialog = StartRecallDialog(self._ctx, self._account, self._base_args, drill=drill, lot_no=lot_no, parent=self)
+        dialog = StartRecallDialog(self._ctx, self._account, self._base_args, drill=drill, lot_no=lot_no, di=di,
+                                   parent=self)
         dialog.signed.connect(self._on_signed)
         self.dialog = dialog
         dialog.open()

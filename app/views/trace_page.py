@@ -128,6 +128,7 @@ class TracePage(QWidget):
     trace_finished = Signal(object)  # the TraceResult shown
     trace_failed = Signal(str)  # the message shown
     export_finished = Signal(str)  # the file written
+    drill_requested = Signal(str, str)  # lot number, DI: start a mock recall drill on the lot just traced
 
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,6 +166,11 @@ class TracePage(QWidget):
         self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.setToolTip(self.tr("Write every consignee line to an Excel or CSV file"))
         self.export_button.setEnabled(False)
+        self.drill_button = QPushButton(self.tr("Start drill…"))
+        self.drill_button.setObjectName("traceStartDrill")
+        self.drill_button.setToolTip(self.tr("Start a mock recall drill on this lot: the same scope, frozen and "
+                                             "timed, without holding stock"))
+        self.drill_button.setEnabled(False)
         bar = QHBoxLayout()
         bar.setSpacing(8)
         bar.addWidget(self.lot_input, 3)
@@ -175,6 +181,7 @@ class TracePage(QWidget):
         bar.addWidget(self.run_button)
         bar.addWidget(self.cancel_button)
         bar.addWidget(self.export_button)
+        bar.addWidget(self.drill_button)
 
         self.summary = QLabel()
         self.summary.setObjectName("pageArrives")
@@ -244,6 +251,7 @@ class TracePage(QWidget):
         self.run_button.clicked.connect(self.run_trace)
         self.cancel_button.clicked.connect(self.cancel)
         self.export_button.clicked.connect(self._on_export_clicked)
+        self.drill_button.clicked.connect(self.request_drill)
         self._show_idle()
 
     # -- public --------------------------------------------------------------------------------
@@ -301,6 +309,12 @@ class TracePage(QWidget):
 
         operation = self._ctx.runner.run(work, on_done=done, on_failed=failed)
         self._operation = operation
+
+    def request_drill(self) -> None:
+        """Hand the traced lot to the Recalls page, which asks for the level, the reason and the signature."""
+        if self._query is not None and self.drill_button.isEnabled():
+            lot_no, di, _serial = self._query
+            self.drill_requested.emit(lot_no, di or "")
 
     def cancel(self) -> None:
         """Stop the running trace or export at its next checkpoint; the page is usable again at once."""
@@ -360,6 +374,8 @@ class TracePage(QWidget):
         self.export_button.setEnabled(
             not busy and self.result is not None and self.result.direction == "forward"
             and bool(self.result.consignees))
+        self.drill_button.setEnabled(not busy and self.result is not None and self._query is not None
+                                     and self.result.direction == "forward")
 
     def _show_idle(self) -> None:
         self.stack.setCurrentIndex(0)

@@ -1300,7 +1300,7 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="+329"/>
+        <location filename="../../app/views/recalls_page.py" line="+337"/>
         <source>Choose a case on the left.</source>
         <translation>请在左侧选择一个案例。</translation>
     </message>
@@ -1637,7 +1637,7 @@
 <context>
     <name>CasesModel</name>
     <message>
-        <location line="-649"/>
+        <location line="-654"/>
         <source>No.</source>
         <translation>编号</translation>
     </message>
@@ -1763,7 +1763,7 @@
 <context>
     <name>CloseRecallDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="+313"/>
+        <location filename="../../app/views/recall_dialogs.py" line="+320"/>
         <source>Close drill %1</source>
         <translation>关闭演练 %1</translation>
     </message>
@@ -3402,7 +3402,7 @@
         <translation>MedTrace 质量保证工作站</translation>
     </message>
     <message>
-        <location line="+125"/>
+        <location line="+134"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -3619,7 +3619,7 @@
 <context>
     <name>RecallCeremonyDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="-244"/>
+        <location filename="../../app/views/recall_dialogs.py" line="-251"/>
         <source>Electronic signature — %1</source>
         <translation>电子签名 — %1</translation>
     </message>
@@ -3629,7 +3629,7 @@
         <translation>6 位数字</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Signer</source>
         <translation>签名人</translation>
     </message>
@@ -3644,7 +3644,7 @@
         <translation>动态验证码</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>This electronic signature is the legally binding equivalent of your handwritten signature. Your printed name, the server&apos;s date and time and the meaning above are recorded with the case.</source>
         <translation>此电子签名与您的手写签名具有同等法律效力。您的姓名、服务器日期时间以及上述签名含义将与案例一并记录。</translation>
     </message>
@@ -3659,7 +3659,7 @@
         <translation>签名含义：</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+32"/>
         <source>Checking your password and code…</source>
         <translation>正在核验密码和验证码…</translation>
     </message>
@@ -3677,7 +3677,7 @@
 <context>
     <name>RecallsPage</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="+5"/>
+        <location filename="../../app/views/recalls_page.py" line="+10"/>
         <source>Open</source>
         <translation>已启动</translation>
     </message>
@@ -3762,7 +3762,7 @@
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+75"/>
         <source>Recalls and drills</source>
         <translation>召回与模拟召回演练</translation>
     </message>
@@ -3787,7 +3787,7 @@
         <translation>由法规事务人员或 QA 批准人启动演练和召回。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>No recall or drill yet. Start a drill on a released, shipped lot to see how fast every consignee is found and reached: a drill freezes the same scope as a recall but changes no lot and holds no stock.</source>
         <translation>尚无召回或演练。对一个已放行并已发货的批次启动演练，检验能多快找到并联系到每个收货单位：演练冻结与召回相同的范围，但不改变任何批次，也不控制库存。</translation>
     </message>
@@ -3802,7 +3802,7 @@
         <translation>演练趋势</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+98"/>
         <source>Updated %1</source>
         <translation>更新于 %1</translation>
     </message>
@@ -5586,7 +5586,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
 <context>
     <name>TracePage</name>
     <message>
-        <location filename="../../app/views/trace_page.py" line="+140"/>
+        <location filename="../../app/views/trace_page.py" line="+141"/>
         <source>Trace</source>
         <translation>追溯</translation>
     </message>
@@ -5646,7 +5646,17 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>将每一条收货单位记录写入 Excel 或 CSV 文件</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+2"/>
+        <source>Start drill…</source>
+        <translation>启动演练…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Start a mock recall drill on this lot: the same scope, frozen and timed, without holding stock</source>
+        <translation>对该批次启动模拟召回演练：冻结并计时相同的召回范围，但不控制库存</translation>
+    </message>
+    <message>
+        <location line="+26"/>
         <source>Lot / consignee</source>
         <translation>批次/收货单位</translation>
     </message>
@@ -5735,12 +5745,12 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+5"/>
-        <location line="+185"/>
+        <location line="+194"/>
         <source>Consignees</source>
         <translation>收货单位</translation>
     </message>
     <message>
-        <location line="-184"/>
+        <location line="-193"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
@@ -5758,7 +5768,7 @@ When the same lot number exists for several products, add the product DI; for on
 如果多个产品有相同批号，请补充产品标识；如需追溯序列化批次中的某一单元，请补充其序列号。</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+49"/>
         <source>Enter a lot number, or scan the UDI on the label.</source>
         <translation>请输入批号，或扫描标签上的 UDI。</translation>
     </message>
@@ -5768,7 +5778,7 @@ When the same lot number exists for several products, add the product DI; for on
         <translation>正在追溯批次 %1…</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+33"/>
         <source>Trace cancelled.</source>
         <translation>追溯已取消。</translation>
     </message>
@@ -5778,7 +5788,7 @@ When the same lot number exists for several products, add the product DI; for on
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+34"/>
         <source>No trace run yet.</source>
         <translation>尚未进行追溯。</translation>
     </message>
@@ -5921,7 +5931,7 @@ When the same lot number exists for several products, add the product DI; for on
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-197"/>
+        <location filename="../../app/views/recalls_page.py" line="-202"/>
         <source>Drill KPIs, latest drills (minutes)</source>
         <translation>最近演练的关键指标（分钟）</translation>
     </message>

@@ -86,6 +86,7 @@ def test_before_any_trace_the_page_says_what_to_enter(qtbot: QtBot, ctx: ViewCon
     assert page.stack.currentIndex() == 0
     assert "Enter a lot number" in page.empty_message.text()
     assert page.export_button.isEnabled() is False
+    assert page.drill_button.isEnabled() is False
 
 
 def test_a_forward_trace_shows_every_consignee_tier_and_the_totals(
@@ -104,6 +105,11 @@ def test_a_forward_trace_shows_every_consignee_tier_and_the_totals(
     assert any(text.startswith("S-101") for text in children) and any(text.startswith("I-201") for text in children)
     assert page.timeline_model.rowCount() > 0
     assert page.export_button.isEnabled()
+    # The traced lot goes to the Recalls page for a drill (the main window opens its signed dialog).
+    drills: list[tuple[str, str]] = []
+    page.drill_requested.connect(lambda lot, di: drills.append((lot, di)))
+    page.drill_button.click()
+    assert drills == [("N-001", "")]
 
 
 def test_a_backward_trace_shows_the_components_and_their_suppliers(
