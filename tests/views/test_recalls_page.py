@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.views.i18n import install_translation
+from app.views.main_window import MainWindow
 from app.views.recall_dialogs import RecallCeremonyDialog, ReturnDialog, StartRecallDialog
 from app.views.recalls_page import RecallsPage
 from app.views.style import apply_style
@@ -224,3 +225,25 @@ def test_another_workstations_notification_shows_up_live(
                     timeout=LOAD_TIMEOUT)
     notified = {c.party: c.method for c in first.detail.case.consignees if c.notified_at}
     assert notified == {"RC-H1": "email"}
+
+
+def test_the_trace_pages_start_drill_opens_the_signed_dialog_on_the_recalls_page(
+        qtbot: QtBot, chain: Chain, make_person, signed_in) -> None:  # noqa: F811
+    manager = make_person("qa_approver")
+    station = signed_in(manager)
+    window = MainWindow(station.ctx, account=station.account, base_args=station.base_args)
+    qtbot.addWidget(window)
+    window.show()
+    window.navigate("trace")
+    trace = window.page("trace")
+    trace.lot_input.setText("F-10")
+    with qtbot.wait_signal(trace.trace_finished, timeout=LOAD_TIMEOUT):
+        trace.run_button.click()
+    trace.drill_button.click()
+    assert window.current_key() == "recalls"
+    recalls = window.page("recalls")
+    assert isinstance(recalls, RecallsPage)
+    dialog = recalls.dialog
+    assert isinstance(dialog, StartRecallDialog) and dialog.drill and dialog.lot_no.text() == "F-10"
+    qtbot.waitUntil(lambda: recalls.snapshot is not None, timeout=LOAD_TIMEOUT)
+    dialog.reject()
