@@ -8,6 +8,7 @@ the signing connection itself, as in the GUI's signature dialog. Each command pr
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from typing import Any
 
 from app.cli.common import Commands
@@ -21,8 +22,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     recall = sub.add_parser("recall", help="recalls and mock-recall drills (as regulatory affairs or QA)")
     actions = recall.add_subparsers(dest="action", required=True)
     opened = actions.add_parser("open", parents=[common], help="open a recall or a drill on a lot (e-signature)")
-    opened.add_argument("--lot", required=True, help="the lot (a finished or a component lot)")
-    opened.add_argument("--di", help="the product's UDI-DI, when the lot number is not unique")
+    opened.add_argument("--lot", default="", help="the lot (a finished or a component lot)")
+    opened.add_argument("--di", help="the product's UDI-DI, when the lot number is not unique (or with --made-from)")
+    opened.add_argument("--serial", help="one serialised unit of --lot (its whole lot is recalled)")
+    opened.add_argument("--made-from", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="with --di and --made-until: every lot of the product made in that range")
+    opened.add_argument("--made-until", type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
     opened.add_argument("--level", type=int, required=True, choices=(1, 2, 3),
                         help="1, 2 or 3: 一级/二级/三级 = FDA Class I/II/III")
     opened.add_argument("--drill", action="store_true", help="a mock recall: nothing is held, nothing moves")
@@ -56,7 +61,8 @@ def cmd_recall_open(args: argparse.Namespace) -> dict[str, Any]:
     with person_target(args) as database:
         case = open_recall(database.connect_args, login=credentials.login, password=credentials.password,
                            code=credentials.code, lot_no=args.lot, di=args.di, level=args.level, drill=args.drill,
-                           reason=args.reason, health_hazard=args.health_hazard)
+                           reason=args.reason, health_hazard=args.health_hazard, serial=args.serial,
+                           made_from=args.made_from, made_until=args.made_until)
     return _document(case)
 
 

@@ -340,15 +340,45 @@ class ScopeChange:
 # == Opening and closing: the signing ceremony ==================================================
 
 
+@dataclass(frozen=True)
+class Trigger:
+    """What starts a case (DESIGN §4): a lot (finished or component), one serialised unit, or a product's
+    lots made within a date range. A serial recalls its whole lot: the database freezes the lot's scope,
+    a superset of the unit's own path, so no consignee of a sister unit is missed."""
+
+    lot_no: str = ""
+    di: str | None = None
+    serial: str | None = None
+    made_from: dt.date | None = None
+    made_until: dt.date | None = None
+
+    def check(self) -> None:
+        ranged = self.made_from is not None or self.made_until is not None
+        if ranged and (not self.di or self.made_from is None or self.made_until is None):
+            raise InvalidInput("A product recall names the product (UDI-DI) and the first and last production "
+                               "dates.")
+        if ranged and self.made_from > self.made_until:  # type: ignore[operator]
+            raise InvalidInput("The first production date comes after the last one.")
+        if ranged and self.lot_no.strip():
+            raise InvalidInput("Name either a lot or a product with production dates, not both.")
+        if not ranged and not self.lot_no.strip():
+            raise InvalidInput("Name the suspect lot (or the product and its production dates).")
+        if self.serial is not None and not self.serial.strip():
+            raise InvalidInput("The serial number is empty.")
+
+
 def open_recall(
-    base_args: dict[str, str], *, login: str, password: str, code: str, lot_no: str, di: str | None = None,
-    level: int, drill: bool, reason: str, health_hazard: str = "",
+    base_args: dict[str, str], *, login: str, password: str, code: str, lot_no: str = "", di: str | None = None,
+    level: int, drill: bool, reason: str, health_hazard: str = "", serial: str | None = None,
+    made_from: dt.date | None = None, made_until: dt.date | None = None,
 ) -> RecallCase:
-    """Open a recall (or a drill) on a lot and sign it "Recall initiated", in one transaction.
+    """Open a recall (or a drill) and sign it "Recall initiated", in one transaction.
 
     The database computes and freezes the scope and, for a real recall, holds the stock; a refusal or a
     lost connection at any point leaves nothing opened and no stock held.
     """
+    start = Trigger(lot_no, di, serial, made_from, made_until)
+    start.check()
     if level not in LEVELS:
         raise InvalidInput("The recall level is 1, 2 or 3 (一级, 二级, 三级 = Class I, II, III).")
     if not reason.strip():
@@ -356,10 +386,9 @@ def open_recall(
     with signing_session(base_args, login=login, password=password, code=code) as signer:
         conn = signer.conn
         try:
-            lot_id, di = _find_lot(conn, lot_no, di)
-            trigger = {"type": "lot", "di": di, "lot": lot_no.strip()}
+            lot_ids, trigger = _find_start(conn, start)
             recall_id = conn.execute("SELECT mt_open_recall(%s, %s, %s, %s, %s, %s)",
-                                     ("drill" if drill else "recall", level, [lot_id], json.dumps(trigger),
+                                     ("drill" if drill else "recall", level, lot_ids, json.dumps(trigger),
                                       reason, health_hazard)).fetchone()[0]
             _sign(signer, recall_id, "initiated")
             conn.commit()
@@ -392,6 +421,30 @@ def _sign(signer: Signer, recall_id: int, meaning: str) -> None:
     signature = signer.private_key.sign(recall_signature_message(recall_id=recall_id, meaning=meaning,
                                                                  signer=signer.login, digest=digest))
     conn.execute("SELECT mt_sign_recall(%s, %s, %s, %s, %s)", (recall_id, meaning, digest, signature, signer.key_id))
+
+
+def _find_start(conn: psycopg.Connection, start: Trigger) -> tuple[list[int], dict[str, Any]]:
+    """The lots a trigger starts from, and the trigger as the case keeps it."""
+    if start.made_from is not None:
+        rows = conn.execute(
+            "SELECT l.id, l.lot_no FROM lot l JOIN product p ON p.id = l.product_id WHERE p.di = %s "
+            "AND l.production_date BETWEEN %s AND %s ORDER BY l.production_date, l.lot_no",
+            (start.di, start.made_from, start.made_until)).fetchall()
+        if not rows:
+            raise NotFound(f"No lot of {start.di} was made between {start.made_from} and {start.made_until}.",
+                           hint="Check the UDI-DI and the production dates.")
+        shown = rows[0][1] if len(rows) == 1 else f"{rows[0][1]} … {rows[-1][1]} ({len(rows)} lots)"
+        return [r[0] for r in rows], {"type": "product", "di": start.di, "lot": shown,
+                                      "made_from": start.made_from.isoformat(),
+                                      "made_until": start.made_until.isoformat()}  # type: ignore[union-attr]
+    lot_id, di = _find_lot(conn, start.lot_no, start.di)
+    if start.serial is None:
+        return [lot_id], {"type": "lot", "di": di, "lot": start.lot_no.strip()}
+    serial = start.serial.strip()
+    if conn.execute("SELECT 1 FROM serial_unit WHERE lot_id = %s AND serial = %s", (lot_id, serial)).fetchone() is None:
+        raise NotFound(f"Lot “{start.lot_no}” has no unit with serial “{serial}”.",
+                       hint="Check the serial (GS1 AI 21) on the label.")
+    return [lot_id], {"type": "serial", "di": di, "lot": start.lot_no.strip(), "serial": serial}
 
 
 def _find_lot(conn: psycopg.Connection, lot_no: str, di: str | None) -> tuple[int, str]:
@@ -591,9 +644,10 @@ def scope_change(uow: UnitOfWork, recall_id: int) -> ScopeChange:
 
     with uow:
         case = recall_case(_driver(uow), recall_id)
-    start = case.trigger
-    frozen = {(line.party, line.di, line.lot_no) for line in case.lines}
-    now = {(c.party_code, c.di, c.lot_no) for c in iter_consignees(uow, lot_no=start["lot"], di=start.get("di"))}
+        frozen = {(line.party, line.di, line.lot_no) for line in case.lines}
+        starts = [(lot.lot_no, lot.di) for lot in case.lots if lot.relation == "start"]
+        now = {(c.party_code, c.di, c.lot_no) for lot_no, di in starts
+               for c in iter_consignees(uow, lot_no=lot_no, di=di)}
     return ScopeChange(tuple(sorted(now - frozen)), tuple(sorted(frozen - now)))
 
 

@@ -10,12 +10,14 @@ thread and leave nothing half-done when refused or when the connection drops.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -263,6 +265,20 @@ class StartRecallDialog(RecallCeremonyDialog):
         self.di = QLineEdit(di)
         self.di.setObjectName("recallDiField")
         self.di.setPlaceholderText(self.tr("Only when the lot number exists for several products"))
+        self.start = QComboBox()
+        self.start.setObjectName("recallStartField")
+        self.start.addItem(self.tr("A lot (finished or component)"), "lot")
+        self.start.addItem(self.tr("One serialised unit"), "serial")
+        self.start.addItem(self.tr("A product's lots made between two dates"), "product")
+        self.serial = QLineEdit()
+        self.serial.setObjectName("recallSerialField")
+        self.serial.setPlaceholderText(self.tr("Serial (GS1 AI 21); its whole lot is recalled"))
+        today = QDate.currentDate()
+        self.made_from = QDateEdit(today.addMonths(-1))
+        self.made_until = QDateEdit(today)
+        for edit in (self.made_from, self.made_until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
         self.level = QComboBox()
         self.level.setObjectName("recallLevelField")
         for level in LEVELS:
@@ -278,20 +294,48 @@ class StartRecallDialog(RecallCeremonyDialog):
         self.hazard.setFixedHeight(56)
         self.hazard.setPlaceholderText(self.tr("The health hazard evaluation: who could be harmed, and how."))
         self.add_field(None, note)
+        self.add_field(self.tr("Starts from"), self.start)
         self.add_field(self.tr("Lot"), self.lot_no)
         self.add_field(self.tr("UDI-DI"), self.di)
+        self.add_field(self.tr("Serial"), self.serial)
+        self.add_field(self.tr("Made from"), self.made_from)
+        self.add_field(self.tr("Made until"), self.made_until)
         self.add_field(self.tr("Level"), self.level)
         self.add_field(self.tr("Reason"), self.reason)
         self.add_field(self.tr("Health hazard"), self.hazard)
         self.sign_button.setText(self.tr("Sign and start the drill") if drill else self.tr("Sign and start the recall"))
+        self.start.currentIndexChanged.connect(self._show_start)
+        self._show_start()
         (self.password if lot_no else self.lot_no).setFocus(Qt.FocusReason.OtherFocusReason)
 
+    @property
+    def starts_from(self) -> str:
+        return str(self.start.currentData())
+
+    def _show_start(self) -> None:
+        product = self.starts_from == "product"
+        self.form.setRowVisible(self.lot_no, not product)
+        self.form.setRowVisible(self.serial, self.starts_from == "serial")
+        self.form.setRowVisible(self.made_from, product)
+        self.form.setRowVisible(self.made_until, product)
+        self.di.setPlaceholderText(self.tr("The product's UDI-DI") if product
+                                   else self.tr("Only when the lot number exists for several products"))
+        QTimer.singleShot(0, lambda: grow_to_fit(self) if shiboken6.isValid(self) else None)
+
     def editors(self) -> list[QWidget]:
-        return [self.lot_no, self.di, self.level, self.reason, self.hazard]
+        return [self.start, self.lot_no, self.di, self.serial, self.made_from, self.made_until, self.level,
+                self.reason, self.hazard]
 
     def check_fields(self) -> str | None:
-        if not self.lot_no.text().strip():
+        if self.starts_from == "product":
+            if not self.di.text().strip():
+                return self.tr("Enter the product's UDI-DI.")
+            if self.made_from.date() > self.made_until.date():
+                return self.tr("The first production date comes after the last one.")
+        elif not self.lot_no.text().strip():
             return self.tr("Enter the lot number of the suspect lot.")
+        if self.starts_from == "serial" and not self.serial.text().strip():
+            return self.tr("Enter the serial number of the unit.")
         if not self.reason.toPlainText().strip():
             return self.tr("State the reason for the recall.")
         if max(len(self.reason.toPlainText()), len(self.hazard.toPlainText())) > MAX_TEXT_CHARS:
@@ -303,12 +347,18 @@ class StartRecallDialog(RecallCeremonyDialog):
         return self.tr("Checking your signature, tracing every tier and freezing the scope…")
 
     def ceremony(self) -> Ceremony:
-        lot_no, di = self.lot_no.text().strip(), self.di.text().strip() or None
+        start: dict[str, Any] = {"di": self.di.text().strip() or None}
+        if self.starts_from == "product":
+            start.update(made_from=self.made_from.date().toPython(), made_until=self.made_until.date().toPython())
+        else:
+            start["lot_no"] = self.lot_no.text().strip()
+            if self.starts_from == "serial":
+                start["serial"] = self.serial.text().strip()
         level, drill = int(self.level.currentData()), self.drill
         reason, hazard = self.reason.toPlainText().strip(), self.hazard.toPlainText().strip()
         return lambda base, login, password, code: open_recall(
-            base, login=login, password=password, code=code, lot_no=lot_no, di=di, level=level, drill=drill,
-            reason=reason, health_hazard=hazard)
+            base, login=login, password=password, code=code, level=level, drill=drill, reason=reason,
+            health_hazard=hazard, **start)
 
 
 class CloseRecallDialog(RecallCeremonyDialog):

@@ -1763,7 +1763,7 @@
 <context>
     <name>CloseRecallDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="+320"/>
+        <location filename="../../app/views/recall_dialogs.py" line="+370"/>
         <source>Close drill %1</source>
         <translation>关闭演练 %1</translation>
     </message>
@@ -3619,7 +3619,7 @@
 <context>
     <name>RecallCeremonyDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="-251"/>
+        <location filename="../../app/views/recall_dialogs.py" line="-299"/>
         <source>Electronic signature — %1</source>
         <translation>电子签名 — %1</translation>
     </message>
@@ -4426,7 +4426,7 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="+168"/>
+        <location filename="../../app/views/recall_dialogs.py" line="+216"/>
         <source>Record a return</source>
         <translation>登记退回</translation>
     </message>
@@ -5377,7 +5377,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
 <context>
     <name>StartRecallDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="-108"/>
+        <location filename="../../app/views/recall_dialogs.py" line="-156"/>
         <source>Start a mock recall drill</source>
         <translation>启动模拟召回演练</translation>
     </message>
@@ -5403,11 +5403,32 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+3"/>
+        <location line="+55"/>
         <source>Only when the lot number exists for several products</source>
         <translation>仅当多个产品有相同批号时填写</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-52"/>
+        <source>A lot (finished or component)</source>
+        <translation>一个批次（成品或组件）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>One serialised unit</source>
+        <translation>单个序列号产品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A product&apos;s lots made between two dates</source>
+        <translation>某产品在两个日期之间生产的批次</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Serial (GS1 AI 21); its whole lot is recalled</source>
+        <translation>序列号（GS1 AI 21）；召回其所在的整个批次</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Required: the defect or complaint behind the recall.</source>
         <translation>必填：导致召回的缺陷或投诉。</translation>
     </message>
@@ -5418,6 +5439,11 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+2"/>
+        <source>Starts from</source>
+        <translation>召回起点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Lot</source>
         <translation>批号</translation>
     </message>
@@ -5425,6 +5451,21 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <location line="+1"/>
         <source>UDI-DI</source>
         <translation>产品标识（UDI-DI）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Serial</source>
+        <translation>序列号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Made from</source>
+        <translation>生产日期自</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Made until</source>
+        <translation>生产日期至</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -5452,9 +5493,29 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>签名并启动召回</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+15"/>
+        <source>The product&apos;s UDI-DI</source>
+        <translation>产品标识（UDI-DI）</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Enter the product&apos;s UDI-DI.</source>
+        <translation>请输入产品标识（UDI-DI）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The first production date comes after the last one.</source>
+        <translation>起始生产日期晚于截止生产日期。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Enter the lot number of the suspect lot.</source>
         <translation>请输入可疑批次的批号。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter the serial number of the unit.</source>
+        <translation>请输入该产品的序列号。</translation>
     </message>
     <message>
         <location line="+2"/>

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -247,3 +247,25 @@ def test_the_trace_pages_start_drill_opens_the_signed_dialog_on_the_recalls_page
     assert isinstance(dialog, StartRecallDialog) and dialog.drill and dialog.lot_no.text() == "F-10"
     qtbot.waitUntil(lambda: recalls.snapshot is not None, timeout=LOAD_TIMEOUT)
     dialog.reject()
+
+
+def test_a_drill_on_a_products_lots_made_in_a_date_range(
+        qtbot: QtBot, chain: Chain, make_person, signed_in) -> None:  # noqa: F811
+    regulatory = make_person("regulatory")
+    page = open_page(qtbot, signed_in(regulatory))
+    dialog = page.open_start(drill=True)
+    assert dialog is not None and not dialog.serial.isVisible()
+    dialog.start.setCurrentIndex(dialog.start.findData("product"))
+    assert dialog.made_from.isVisible() and not dialog.lot_no.isVisible()
+    dialog.reason.setPlainText("Sterility doubt")
+    assert dialog.check() == "Enter the product's UDI-DI."
+    dialog.di.setText(chain.di_finished)
+    dialog.made_from.setDate(QDate(2026, 1, 1))
+    dialog.made_until.setDate(QDate(2026, 1, 31))
+    qtbot.wait(50)  # the dialog grows to fit the rows it now shows
+    shoot(dialog, "recalls-start-product-range")
+    sign(qtbot, dialog, regulatory)
+    case = dialog.case
+    assert case is not None and case.trigger["type"] == "product"
+    assert {lot.lot_no for lot in case.lots} == {"F-10", "Q-5"}
+    qtbot.waitUntil(lambda: any(r.trigger_lot == "F-10 … Q-5 (2 lots)" for r in page.rows()), timeout=LOAD_TIMEOUT)
