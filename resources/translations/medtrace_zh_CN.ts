@@ -3738,6 +3738,10 @@
         <translation>输入批号开头</translation>
     </message>
     <message>
+        <source>Recall number, e.g. 12</source>
+        <translation>召回编号，例如 12</translation>
+    </message>
+    <message>
         <location line="+11" />
         <source> days</source>
         <translation> 天</translation>
