@@ -18,7 +18,7 @@ from app.config import AppPaths
 from app.db.embedded import EmbeddedServer
 
 ON_REFERENCE = ("lots_page", "trace", "identity", "backup", "recall")
-SCRATCH = {"audit": ["--home", "{scratch}/audit"], "import_100k": [], "reports": []}
+SCRATCH = {"audit": ["--home", "{scratch}/audit"], "import_100k": [], "reports": [], "recall_report": []}
 
 
 def _python(*args: str) -> int:

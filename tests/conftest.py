@@ -193,3 +193,11 @@ def person_uow(person: Person) -> UnitOfWork:
         return conn
 
     return UnitOfWork.for_engine(create_engine("postgresql+psycopg://", creator=creator, poolclass=NullPool))
+
+
+@pytest.fixture
+def chain(committed: Database, owner_conn: psycopg.Connection):  # -> tests.integration.recall_scenario.Chain
+    """The recall scenario (tests/integration/recall_scenario.py), removed after the test."""
+    from tests.integration.recall_scenario import build_chain
+
+    return build_chain(owner_conn)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.common import EXIT_FAILED, EXIT_OK, Commands, admin_database, report_language
-from app.reports.catalogue import CATALOGUE, CHOICE, DATE, DAYS, FORMATS
+from app.reports.catalogue import CATALOGUE, CHOICE, DATE, DAYS, FORMATS, PARTY, RECALL
 
 LIST = "list"
 VERIFY = "verify"
@@ -36,6 +36,10 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
                 options["metavar"] = "YYYY-MM-DD"
             if parameter.kind == DAYS:
                 options["metavar"] = "N"
+            if parameter.kind == RECALL:
+                options["metavar"] = "ID"
+            if parameter.kind == PARTY:
+                options["metavar"] = "CODE"
             if parameter.default is not None:
                 options["help"] += f" (default {parameter.default})"
             one.add_argument(f"--{parameter.name}", **options)

@@ -21,6 +21,8 @@ USER = "user"
 DATE = "date"
 DAYS = "days"
 CHOICE = "choice"
+RECALL = "recall"  # the number of a recall or drill case
+PARTY = "party"  # a party code, e.g. a consignee of a recall
 
 PDF = "pdf"
 XLSX = "xlsx"
@@ -86,6 +88,8 @@ _AGENCY = Parameter("agency", CHOICE, "Issuing agency", "发码机构", default=
     ("all", "All agencies", "全部发码机构"), ("GS1", "GS1", "GS1"), ("HIBCC", "HIBCC", "HIBCC"),
     ("MA", "MA (China IDcode)", "MA 码（中国物品编码中心）")))
 
+_RECALL = Parameter("recall", RECALL, "Recall number", "召回编号", required=True)
+
 CATALOGUE: dict[str, ReportDefinition] = {
     definition.key: definition
     for definition in (
@@ -134,6 +138,32 @@ CATALOGUE: dict[str, ReportDefinition] = {
             "Product DI data in a GUDID-style layout (FDA Global UDI Database data elements).",
             "按美国 FDA GUDID 数据元素格式导出产品标识数据。",
             (_AGENCY,), (XLSX,)),
+        ReportDefinition(
+            "recall", "RC", "Recall / drill report", "召回报告 / 模拟召回演练报告",
+            "A recall or mock-recall drill case: level (一/二/三级, FDA Class I/II/III), deadlines "
+            "(医疗器械召回管理办法, 21 CFR 806.10), signatures, the lots in scope with their quantity balance, "
+            "consignees with notification, acknowledgement and returns, containment, effectiveness checks, KPIs "
+            "and data gaps; for a drill, the KPI trend of the latest drills.",
+            "召回或模拟召回演练：召回级别（一/二/三级，FDA Class I/II/III）、时限（医疗器械召回管理办法、21 CFR "
+            "806.10）、电子签名、涉及批次及数量平衡、收货单位的通知/确认/退回、控制措施、有效性检查、指标和数据缺口；"
+            "演练报告另附最近各次演练的指标趋势。",
+            (_RECALL,), (PDF, XLSX)),
+        ReportDefinition(
+            "recall-letters", "RL", "Recall notification letters", "召回通知函",
+            "One letter per consignee (or for one consignee): product, UDI-DI, lots and the quantities shipped to "
+            "that consignee, reason, health hazard, the action requested, our contact and a reply form.",
+            "每个收货单位一封（或指定一个收货单位）：产品、产品标识 DI、发给该单位的批次及数量、召回原因、健康危害、"
+            "要求采取的措施、本企业联系方式及回执。",
+            (_RECALL, Parameter("party", PARTY, "Consignee (party code; all when empty)",
+                                "收货单位代码（留空为全部）")),
+            (PDF,)),
+        ReportDefinition(
+            "recall-consignees", "RK", "Recall consignee list (mail merge)", "召回收货单位清单（邮件合并）",
+            "One row per consignee of a recall or drill: code, name, kind, tier, contact, phone, address, lots, "
+            "quantities shipped, on hand, returned and remaining, notified and acknowledged.",
+            "召回或演练的每个收货单位一行：代码、名称、类型、层级、联系人、电话、地址、批次、发货/现有/退回/剩余数量、"
+            "通知和确认时间。",
+            (_RECALL,), (XLSX,)),
     )
 }
 
@@ -193,6 +223,14 @@ def _typed(definition: ReportDefinition, parameter: Parameter, value: object) ->
         high = parameter.maximum if parameter.maximum is not None else number
         if not low <= number <= high:
             raise InvalidInput(f"{where}: give a number of days between {low} and {high}, not {number}.")
+        return number
+    if parameter.kind == RECALL:
+        try:
+            number = int(str(value).strip().lstrip("#"))
+        except ValueError:
+            raise InvalidInput(f"{where}: “{value}” is not a recall number like 12.") from None
+        if not 1 <= number <= 2_147_483_647:
+            raise InvalidInput(f"{where}: there is no recall number {number}.")
         return number
     if parameter.kind == CHOICE:
         allowed = [choice for choice, _en, _zh in parameter.choices]

@@ -83,7 +83,20 @@ class Note:
     tone: str = INFO
 
 
-Section = Facts | Table | Note
+@dataclass(frozen=True)
+class PageBreak:
+    """Start a new page in a PDF (one letter per consignee); a workbook has no pages and skips it."""
+
+
+Section = Facts | Table | Note | PageBreak
+
+
+@dataclass(frozen=True)
+class Retitled:
+    """What a report builder returns when its title depends on the data (召回报告 or 模拟召回演练报告)."""
+
+    title: str
+    sections: tuple[Section, ...]
 
 
 @dataclass(frozen=True)
@@ -192,6 +205,8 @@ class Fingerprint:
                 self._put(label, canonical_text(value))
         elif isinstance(section, Note):
             self._put("note", section.tone, section.text)
+        elif isinstance(section, PageBreak):
+            self._put("page")
         else:
             self._put("table", section.title, *(f"{c.title}:{c.kind}" for c in section.columns))
 

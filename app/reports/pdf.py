@@ -30,6 +30,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import PageBreak as NewPage
 
 from app.errors import InvalidInput
 from app.reports.collector import young_collections_only
@@ -45,6 +46,7 @@ from app.reports.document import (
     Facts,
     Fingerprint,
     Note,
+    PageBreak,
     ReportDocument,
     Table,
     display_text,
@@ -536,6 +538,8 @@ def _render_pdf(document: ReportDocument, path: Path, progress: Progress | None,
     for index, section in enumerate(document.sections):
         if isinstance(section, Note):
             story += [NoteBox(section, frame_width), Gap(4)]
+        elif isinstance(section, PageBreak):
+            story.append(NewPage())
         elif isinstance(section, Facts):
             widths = [frame_width * 0.28, frame_width * 0.72]
             cells = [[label, display_text(value, zone)] for label, value in section.items]

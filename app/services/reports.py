@@ -57,6 +57,7 @@ from app.reports.document import (
     Facts,
     Note,
     ReportDocument,
+    Retitled,
     Section,
     Table,
     format_datetime,
@@ -383,21 +384,26 @@ def build_document(uow: UnitOfWork, definition: ReportDefinition, values: Mappin
     """The report's content, read from the database; raises NotFound / NothingToReport."""
     with uow:
         header = _header(uow.session, generated_by, zone)
-    builders: dict[str, Callable[..., tuple[Section, ...]]] = {
+    from app.services.recall_reports import BUILDERS as RECALL_BUILDERS  # they raise NothingToReport from here
+
+    builders: dict[str, Callable[..., tuple[Section, ...] | Retitled]] = {
         "release-record": _release_record,
         "trace": _trace_report,
         "audit-extract": _audit_extract,
         "expiry": _expiry_report,
         "udi-nmpa": _udi_nmpa,
         "udi-gudid": _udi_gudid,
+        **RECALL_BUILDERS,
     }
-    sections = builders[definition.key](uow, values, language=language, zone=zone, company=header.company,
-                                        trusted_keys=tuple(trusted_keys), today=header.now.date())
+    built = builders[definition.key](uow, values, language=language, zone=zone, company=header.company,
+                                     trusted_keys=tuple(trusted_keys), today=header.now.date())
+    title, sections = ((built.title, built.sections) if isinstance(built, Retitled)
+                       else (definition.title(language), built))
     number = f"{definition.prefix}-{header.now:%Y%m%d-%H%M%S}-{secrets.token_hex(2).upper()}"
     shown = tuple((definition.parameter(name).label(language), _parameter_text(definition, name, value, language))
                   for name, value in values.items() if value is not None)
     return ReportDocument(
-        key=definition.key, number=number, title=definition.title(language), language=language,
+        key=definition.key, number=number, title=title, language=language,
         company=header.company, generated_by=header.generated_by, generated_at=header.now, parameters=shown,
         parameter_values={k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()},
         sections=sections, landscape=definition.landscape,

@@ -466,7 +466,7 @@ class CaseView(QWidget):
         self.tabs.addTab(self.kpi_text, self.tr("KPIs and data gaps"))
 
         self.report_buttons = {key: QPushButton(text) for key, text in (
-            ("recall-report", self.tr("Report…")), ("recall-letters", self.tr("Notification letters…")),
+            ("recall", self.tr("Report…")), ("recall-letters", self.tr("Notification letters…")),
             ("recall-consignees", self.tr("Consignee list (Excel)…")))}
         self.close_button = QPushButton(self.tr("Close the case…"))
         self.close_button.setObjectName("closeCase")

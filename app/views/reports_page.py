@@ -43,6 +43,7 @@ from app.reports.catalogue import (
     DATE,
     DAYS,
     LOT,
+    RECALL,
     USER,
     ReportDefinition,
     parse_parameters,
@@ -359,6 +360,11 @@ class ReportsPage(QWidget):
             for login in self._users:
                 combo.addItem(login, login)
             return combo
+        if kind == RECALL:
+            edit = QLineEdit()
+            edit.setPlaceholderText(self.tr("Recall number, e.g. 12"))
+            edit.setClearButtonEnabled(True)
+            return edit
         if kind == CHOICE:
             combo = QComboBox()
             for value, _english, _chinese in parameter.choices:

@@ -4283,7 +4283,7 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../app/views/reports_page.py" line="+112"/>
+        <location filename="../../app/views/reports_page.py" line="+113"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
@@ -4378,7 +4378,12 @@
         <translation>限定</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+10"/>
+        <source>Recall number, e.g. 12</source>
+        <translation>召回编号，例如 12</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Optional</source>
         <translation>可选</translation>
     </message>

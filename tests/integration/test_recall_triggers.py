@@ -10,7 +10,7 @@ import pytest
 from app.db.engine import Database
 from app.errors import InvalidInput, NotFound
 from app.services.recalls import open_recall
-from tests.integration.test_recalls import Chain, chain  # noqa: F401 — the scenario fixture
+from tests.integration.recall_scenario import Chain
 
 pytestmark = pytest.mark.clause("NMPA 召回管理办法")
 
@@ -21,7 +21,7 @@ def _open(database: Database, person, **start):
 
 
 def test_a_product_recall_starts_from_every_lot_made_in_the_range(
-        chain: Chain, database: Database, make_person) -> None:  # noqa: F811
+        chain: Chain, database: Database, make_person) -> None:
     case = _open(database, make_person("regulatory"), di=chain.di_finished, made_from=dt.date(2026, 1, 1),
                  made_until=dt.date(2026, 1, 31))
     assert case.trigger["type"] == "product" and case.trigger["made_from"] == "2026-01-01"
@@ -31,7 +31,7 @@ def test_a_product_recall_starts_from_every_lot_made_in_the_range(
 
 
 def test_a_serial_recalls_its_whole_lot(
-        chain: Chain, database: Database, owner_conn: psycopg.Connection, make_person) -> None:  # noqa: F811
+        chain: Chain, database: Database, owner_conn: psycopg.Connection, make_person) -> None:
     owner_conn.execute("INSERT INTO serial_unit (lot_id, serial) VALUES (%s, 'SN-0001')", (chain.finished,))
     case = _open(database, make_person("qa_approver"), lot_no="F-10", serial="SN-0001")
     assert case.trigger == {"type": "serial", "di": chain.di_finished, "lot": "F-10", "serial": "SN-0001"}
@@ -48,7 +48,7 @@ def test_a_serial_recalls_its_whole_lot(
     ({}, InvalidInput, "Name the suspect lot"),
 ])
 def test_a_trigger_that_finds_nothing_opens_nothing(
-        chain: Chain, database: Database, owner_conn, make_person, start, error, words) -> None:  # noqa: F811
+        chain: Chain, database: Database, owner_conn, make_person, start, error, words) -> None:
     with pytest.raises(error, match=words):
         _open(database, make_person("regulatory"), **start)
     assert owner_conn.execute("SELECT count(*) FROM recall_case").fetchone()[0] == 0

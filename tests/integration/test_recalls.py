@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import psycopg
 import pytest
@@ -11,7 +10,6 @@ import pytest
 from app.db.engine import Database
 from app.errors import ComplianceError, InvalidCredentials, InvalidInput, NotFound
 from app.services.recalls import (
-    close_recall,
     draw_effectiveness_checks,
     drill_kpi_trend,
     list_recalls,
@@ -26,77 +24,9 @@ from app.services.recalls import (
     set_work_day,
 )
 from tests.conftest import Person, person_uow
+from tests.integration.recall_scenario import Chain, add_party, close_case, open_case, ship
 
 pytestmark = pytest.mark.clause("NMPA 召回管理办法")
-
-
-@dataclass
-class Chain:
-    """Component lot C (100 made) → finished lot F (10 made) at our site S; F shipped to distributor D,
-    which sold on to hospitals H1 and H2; some of C itself sold to D as spare parts."""
-
-    site: int
-    distributor: int
-    h1: int
-    h2: int
-    component: int
-    finished: int
-    quiet: int  # a released lot never shipped
-    di_component: str
-    di_finished: str
-
-
-def _lot(conn: psycopg.Connection, product: int, site: int, lot_no: str, quantity: int) -> int:
-    lot_id = conn.execute(  # a superuser migrating records may insert a status (0004); the trail names them
-        "INSERT INTO lot (product_id, lot_no, production_date, expiry_date, quantity, status) "
-        "VALUES (%s, %s, '2026-01-10', '2029-01-09', %s, 'released') RETURNING id",
-        (product, lot_no, quantity)).fetchone()[0]
-    conn.execute("INSERT INTO movement (kind, lot_id, quantity, to_party_id, moved_on) "
-                 "VALUES ('produce', %s, %s, %s, '2026-01-10')", (lot_id, quantity, site))
-    return lot_id
-
-
-def _ship(conn: psycopg.Connection, lot: int, quantity: int, source: int, dest: int) -> None:
-    conn.execute("INSERT INTO movement (kind, lot_id, quantity, from_party_id, to_party_id, moved_on) "
-                 "VALUES ('ship', %s, %s, %s, %s, '2026-02-01')", (lot, quantity, source, dest))
-
-
-def _party(conn: psycopg.Connection, code: str, name: str, kind: str, contact: str = "王经理") -> int:
-    return conn.execute("INSERT INTO party (code, name, kind, contact, phone) VALUES (%s, %s, %s, %s, %s) "
-                        "RETURNING id", (code, name, kind, contact, "0512-1234" if contact else "")).fetchone()[0]
-
-
-@pytest.fixture
-def chain(committed: Database, owner_conn: psycopg.Connection) -> Chain:
-    conn = owner_conn
-    site = _party(conn, "RC-SITE", "苏州工厂", "manufacturer")
-    distributor = _party(conn, "RC-DIST", "华东医疗器械经销公司", "distributor")
-    h1 = _party(conn, "RC-H1", "第一人民医院", "hospital")
-    h2 = _party(conn, "RC-H2", "第二人民医院", "hospital", contact="")
-    products = [conn.execute(
-        "INSERT INTO product (agency, di, name, risk_class, shelf_life_days) VALUES ('GS1', %s, %s, 'II', 1095) "
-        "RETURNING id", (di, name)).fetchone()[0]
-        for di, name in (("06954321009997", "导管接头"), ("06954321009980", "一次性使用输液器"))]
-    component = _lot(conn, products[0], site, "C-100", 100)
-    finished = _lot(conn, products[1], site, "F-10", 10)
-    quiet = _lot(conn, products[1], site, "Q-5", 5)
-    conn.execute("INSERT INTO genealogy_edge (finished_lot_id, component_lot_id, site_id, quantity) "
-                 "VALUES (%s, %s, %s, 50)", (finished, component, site))
-    _ship(conn, component, 10, site, distributor)
-    _ship(conn, finished, 6, site, distributor)
-    _ship(conn, finished, 4, distributor, h1)
-    _ship(conn, finished, 1, distributor, h2)
-    return Chain(site, distributor, h1, h2, component, finished, quiet, "06954321009997", "06954321009980")
-
-
-def _open(database: Database, person: Person, lot: str = "C-100", *, drill: bool, level: int = 1, **kw):
-    return open_recall(database.connect_args, login=person.login, password=person.password, code=person.next_code(),
-                       lot_no=lot, level=level, drill=drill, reason="Seal may leak (complaint QC-88)", **kw)
-
-
-def _close(database: Database, person: Person, recall_id: int):
-    return close_recall(database.connect_args, login=person.login, password=person.password,
-                        code=person.next_code(), recall_id=recall_id)
 
 
 def _stock(conn: psycopg.Connection) -> list[tuple]:
@@ -115,7 +45,7 @@ def test_a_drill_freezes_the_scope_through_genealogy_and_every_tier_and_changes_
         chain: Chain, database: Database, owner_conn, make_person) -> None:
     before_stock, before_status = _stock(owner_conn), _statuses(owner_conn, chain)
 
-    case = _open(database, make_person("regulatory"), drill=True)
+    case = open_case(database, make_person("regulatory"), drill=True)
 
     assert case.kind == "drill" and case.state == "open" and case.level == 1 and case.fda_class == "Class I"
     assert {(lot.lot_no, lot.relation) for lot in case.lots} == {("C-100", "start"), ("F-10", "finished")}
@@ -141,33 +71,33 @@ def test_a_drill_freezes_the_scope_through_genealogy_and_every_tier_and_changes_
 @pytest.mark.clause("21 CFR 11.70")
 def test_a_real_recall_holds_the_stock_and_the_database_refuses_to_ship_it_from_any_client(
         chain: Chain, database: Database, owner_conn, make_person) -> None:
-    case = _open(database, make_person("qa_approver"), drill=False, level=2)
+    case = open_case(database, make_person("qa_approver"), drill=False, level=2)
 
     assert case.notify_deadline - case.opened_at == dt.timedelta(days=3)
     assert _statuses(owner_conn, chain) == ["recalled", "recalled", "released"]
     assert {(c.lot_no, c.quantity) for c in case.contained} == {("C-100", 40), ("F-10", 4)}
     with make_person("warehouse").verified_connection() as conn:
         with pytest.raises(psycopg.Error, match="recalled and may not leave our site"):
-            _ship(conn, chain.finished, 1, chain.site, chain.h1)
-        _ship(conn, chain.quiet, 1, chain.site, chain.h1)  # a lot outside the scope still ships
+            ship(conn, chain.finished, 1, chain.site, chain.h1)
+        ship(conn, chain.quiet, 1, chain.site, chain.h1)  # a lot outside the scope still ships
 
 
 def test_a_second_real_recall_on_a_lot_in_an_open_one_is_refused_naming_it_but_a_drill_may_run(
         chain: Chain, database: Database, make_person) -> None:
     regulatory = make_person("regulatory")
-    first = _open(database, regulatory, drill=False)
+    first = open_case(database, regulatory, drill=False)
 
     with pytest.raises(ComplianceError, match=f"already in open recall {first.id}"):
-        _open(database, regulatory, "F-10", drill=False)
-    assert _open(database, regulatory, "F-10", drill=True).kind == "drill"
+        open_case(database, regulatory, "F-10", drill=False)
+    assert open_case(database, regulatory, "F-10", drill=True).kind == "drill"
 
 
 def test_a_lot_that_does_not_exist_and_a_lot_never_shipped(chain: Chain, database: Database, make_person) -> None:
     regulatory = make_person("regulatory")
     with pytest.raises(NotFound, match="There is no lot “NOPE”"):
-        _open(database, regulatory, "NOPE", drill=True)
+        open_case(database, regulatory, "NOPE", drill=True)
 
-    quiet = _open(database, regulatory, "Q-5", drill=True)
+    quiet = open_case(database, regulatory, "Q-5", drill=True)
 
     assert quiet.consignees == () and quiet.kpis.time_to_notify_all_s is None
     assert "there is no consignee to notify" in quiet.describe()
@@ -176,7 +106,7 @@ def test_a_lot_that_does_not_exist_and_a_lot_never_shipped(chain: Chain, databas
 
 def test_only_regulatory_and_qa_approvers_open_recalls(chain: Chain, database: Database, make_person) -> None:
     with pytest.raises(ComplianceError, match="You do not have permission"):  # the grant refuses first
-        _open(database, make_person("qa_reviewer"), drill=True)
+        open_case(database, make_person("qa_reviewer"), drill=True)
 
 
 def test_a_wrong_code_or_a_case_without_its_signature_leaves_nothing_opened_and_nothing_held(
@@ -209,9 +139,9 @@ def test_a_wrong_code_or_a_case_without_its_signature_leaves_nothing_opened_and_
 def test_working_a_drill_to_closing_with_refusals_that_say_what_is_missing(
         chain: Chain, database: Database, owner_conn, make_person) -> None:
     manager = make_person("qa_approver")
-    case = _open(database, manager, drill=True)
+    case = open_case(database, manager, drill=True)
     with pytest.raises(ComplianceError, match=r"3 consignee\(s\) not notified \(RC-DIST, RC-H1, RC-H2\)"):
-        _close(database, manager, case.id)
+        close_case(database, manager, case.id)
 
     with make_person("warehouse").verified_connection() as conn:
         for party in ("RC-DIST", "RC-H1", "RC-H2"):
@@ -227,14 +157,14 @@ def test_working_a_drill_to_closing_with_refusals_that_say_what_is_missing(
     assert middle.state == "monitoring" and middle.kpis.time_to_notify_all_s is not None
     assert middle.kpis.consignees_acknowledged_pct == pytest.approx(66.7)
     with pytest.raises(ComplianceError, match=r"not acknowledged \(RC-H2\).*not yet returned"):
-        _close(database, manager, case.id)
+        close_case(database, manager, case.id)
 
     with make_person("regulatory").verified_connection() as conn:
         record_acknowledgement(conn, case.id, party="RC-H2")
         record_return(conn, case.id, party="RC-H2", lot_no="F-10", quantity=1)
         record_return(conn, case.id, party="RC-DIST", lot_no="F-10", quantity=1)
         record_return(conn, case.id, party="RC-DIST", lot_no="C-100", quantity=10)
-    closed = _close(database, manager, case.id)
+    closed = close_case(database, manager, case.id)
 
     assert closed.state == "closed" and [s.meaning for s in closed.signatures] == ["initiated", "closed"]
     # A drill's returns move nothing: no return movement was written.
@@ -245,7 +175,7 @@ def test_working_a_drill_to_closing_with_refusals_that_say_what_is_missing(
 
 def test_a_return_in_a_real_recall_is_a_return_movement_to_our_site(chain: Chain, database: Database, owner_conn,
                                                                       make_person) -> None:
-    case = _open(database, make_person("regulatory"), drill=False)
+    case = open_case(database, make_person("regulatory"), drill=False)
     with make_person("warehouse").verified_connection() as conn:
         record_notification(conn, case.id, party="RC-H1", method="letter")
         record_return(conn, case.id, party="RC-H1", lot_no="F-10", quantity=3)
@@ -260,7 +190,7 @@ def test_a_return_in_a_real_recall_is_a_return_movement_to_our_site(chain: Chain
 def test_the_frozen_scope_cannot_be_rewritten_even_by_its_opener(chain: Chain, database: Database,
                                                                  make_person) -> None:
     regulatory = make_person("regulatory")
-    case = _open(database, regulatory, drill=True)
+    case = open_case(database, regulatory, drill=True)
     with regulatory.verified_connection() as conn:
         for statement in ("UPDATE recall_line SET on_hand = 0", "DELETE FROM recall_lot",
                           "UPDATE recall_case SET state = 'closed'"):
@@ -274,9 +204,9 @@ def test_the_frozen_scope_cannot_be_rewritten_even_by_its_opener(chain: Chain, d
 
 def test_new_shipments_since_opening_show_as_a_scope_change(chain: Chain, database: Database, owner_conn,
                                                             make_person) -> None:
-    case = _open(database, make_person("regulatory"), drill=True)
-    h3 = _party(owner_conn, "RC-H3", "第三人民医院", "hospital")
-    _ship(owner_conn, chain.finished, 1, chain.distributor, h3)
+    case = open_case(database, make_person("regulatory"), drill=True)
+    h3 = add_party(owner_conn, "RC-H3", "第三人民医院", "hospital")
+    ship(owner_conn, chain.finished, 1, chain.distributor, h3)
 
     change = scope_change(person_uow(make_person("auditor")), case.id)
 
@@ -287,7 +217,7 @@ def test_new_shipments_since_opening_show_as_a_scope_change(chain: Chain, databa
 def test_effectiveness_checks_are_drawn_reproducibly_and_recorded(chain: Chain, database: Database,
                                                                   make_person) -> None:
     regulatory = make_person("regulatory")
-    case = _open(database, regulatory, drill=True)
+    case = open_case(database, regulatory, drill=True)
     with regulatory.verified_connection() as conn:
         assert draw_effectiveness_checks(conn, case.id, level="C") == 1  # 10 % of 3, rounded up
         first = [c.party for c in recall_case(conn, case.id).checks]
@@ -316,8 +246,8 @@ def test_working_days_follow_the_calendar_an_administrator_edits(committed: Data
 
 def test_the_list_and_the_drill_trend_read_as_an_auditor(chain: Chain, database: Database, make_person) -> None:
     regulatory = make_person("regulatory")
-    drill = _open(database, regulatory, drill=True)
-    recall = _open(database, regulatory, "F-10", drill=False, level=3)
+    drill = open_case(database, regulatory, drill=True)
+    recall = open_case(database, regulatory, "F-10", drill=False, level=3)
     uow = person_uow(make_person("auditor"))
 
     rows = {r.id: r for r in list_recalls(uow)}

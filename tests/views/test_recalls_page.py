@@ -18,7 +18,7 @@ from app.views.recall_dialogs import RecallCeremonyDialog, ReturnDialog, StartRe
 from app.views.recalls_page import RecallsPage
 from app.views.style import apply_style
 from tests.conftest import Person
-from tests.integration.test_recalls import Chain, chain  # noqa: F401 — the scenario fixture
+from tests.integration.recall_scenario import Chain
 from tests.views.conftest import LOAD_TIMEOUT, Workstation
 
 pytestmark = pytest.mark.clause("NMPA 召回管理办法")
@@ -80,7 +80,7 @@ def wait_case(qtbot: QtBot, page: RecallsPage, condition: Callable[[object], boo
 
 
 def test_a_qa_manager_runs_a_drill_from_start_to_closed_with_the_keyboard(
-        qtbot: QtBot, chain: Chain, owner_conn: psycopg.Connection, make_person, signed_in,  # noqa: F811
+        qtbot: QtBot, chain: Chain, owner_conn: psycopg.Connection, make_person, signed_in,
         language: str) -> None:
     manager = make_person("qa_approver")
     page = open_page(qtbot, signed_in(manager, language))
@@ -148,12 +148,12 @@ def test_a_qa_manager_runs_a_drill_from_start_to_closed_with_the_keyboard(
 
     reports: list[tuple[str, object]] = []
     page.report_requested.connect(lambda key, params: reports.append((key, params)))
-    detail.report_buttons["recall-report"].click()
-    assert reports == [("recall-report", {"recall": recall_id})]
+    detail.report_buttons["recall"].click()
+    assert reports == [("recall", {"recall": recall_id})]
 
 
 def test_closing_too_early_is_refused_with_what_is_missing_and_nothing_changes(
-        qtbot: QtBot, chain: Chain, make_person, signed_in) -> None:  # noqa: F811
+        qtbot: QtBot, chain: Chain, make_person, signed_in) -> None:
     regulatory = make_person("regulatory")
     page = open_page(qtbot, signed_in(regulatory))
     start_drill(qtbot, page, regulatory, "F-10")
@@ -170,7 +170,7 @@ def test_closing_too_early_is_refused_with_what_is_missing_and_nothing_changes(
     wait_case(qtbot, page, lambda c: c.state != "closed" and len(c.signatures) == 1)
 
 
-def test_a_wrong_code_opens_nothing(qtbot: QtBot, chain: Chain, owner_conn, make_person, signed_in) -> None:  # noqa: F811
+def test_a_wrong_code_opens_nothing(qtbot: QtBot, chain: Chain, owner_conn, make_person, signed_in) -> None:
     regulatory = make_person("regulatory")
     page = open_page(qtbot, signed_in(regulatory))
     dialog = page.open_start(drill=False, lot_no="F-10")
@@ -188,7 +188,7 @@ def test_a_wrong_code_opens_nothing(qtbot: QtBot, chain: Chain, owner_conn, make
 
 
 def test_a_drill_on_a_lot_never_shipped_says_so_and_an_auditor_only_reads(
-        qtbot: QtBot, chain: Chain, make_person, signed_in) -> None:  # noqa: F811
+        qtbot: QtBot, chain: Chain, make_person, signed_in) -> None:
     manager, auditor = make_person("qa_approver"), make_person("auditor")
     page = open_page(qtbot, signed_in(manager, "zh_CN"))
     recall_id = start_drill(qtbot, page, manager, "Q-5")
@@ -204,7 +204,7 @@ def test_a_drill_on_a_lot_never_shipped_says_so_and_an_auditor_only_reads(
 
 
 def test_another_workstations_notification_shows_up_live(
-        qtbot: QtBot, chain: Chain, make_person, signed_in) -> None:  # noqa: F811
+        qtbot: QtBot, chain: Chain, make_person, signed_in) -> None:
     manager, clerk = make_person("qa_approver"), make_person("warehouse")
     first_station = signed_in(manager)
     first = open_page(qtbot, first_station)
@@ -228,7 +228,7 @@ def test_another_workstations_notification_shows_up_live(
 
 
 def test_the_trace_pages_start_drill_opens_the_signed_dialog_on_the_recalls_page(
-        qtbot: QtBot, chain: Chain, make_person, signed_in) -> None:  # noqa: F811
+        qtbot: QtBot, chain: Chain, make_person, signed_in) -> None:
     manager = make_person("qa_approver")
     station = signed_in(manager)
     window = MainWindow(station.ctx, account=station.account, base_args=station.base_args)
@@ -250,7 +250,7 @@ def test_the_trace_pages_start_drill_opens_the_signed_dialog_on_the_recalls_page
 
 
 def test_a_drill_on_a_products_lots_made_in_a_date_range(
-        qtbot: QtBot, chain: Chain, make_person, signed_in) -> None:  # noqa: F811
+        qtbot: QtBot, chain: Chain, make_person, signed_in) -> None:
     regulatory = make_person("regulatory")
     page = open_page(qtbot, signed_in(regulatory))
     dialog = page.open_start(drill=True)
