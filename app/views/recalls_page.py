@@ -108,17 +108,18 @@ _Index = QModelIndex | QPersistentModelIndex
 @dataclass(frozen=True)
 class CasesSnapshot:
     rows: tuple[RecallRow, ...]
-    trend: tuple[tuple[int, dt.datetime, RecallKpis], ...]
     now: dt.datetime
 
 
 def read_cases(new_uow: Callable[[], UnitOfWork]) -> CasesSnapshot:
-    """Off the GUI thread: the cases (open first) and the KPIs of the latest drills."""
-    uow = new_uow()
-    with uow:
-        rows = list_recalls(uow)
-        trend = drill_kpi_trend(uow)
-    return CasesSnapshot(tuple(rows), tuple(trend), dt.datetime.now(dt.UTC))
+    """Off the GUI thread: the cases, open ones first."""
+    return CasesSnapshot(tuple(list_recalls(new_uow())), dt.datetime.now(dt.UTC))
+
+
+def read_trend(new_uow: Callable[[], UnitOfWork]) -> tuple[tuple[int, dt.datetime, RecallKpis], ...]:
+    """Off the GUI thread, and only while the trend is shown: the KPIs of the latest drills (each drill's case
+    is read whole, seconds for drills of a hub lot)."""
+    return tuple(drill_kpi_trend(new_uow()))
 
 
 def _local(at: dt.datetime | None) -> str:
@@ -902,6 +903,7 @@ class RecallsPage(QWidget):
     """Cases on the left (and the drill trend); the chosen case on the right; start a drill or a recall."""
 
     refreshed = Signal()
+    trend_loaded = Signal()
     report_requested = Signal(str, object)  # report key, parameters: the main window opens the Reports page
 
     def __init__(self, ctx: ViewContext, account: Account, base_args: dict[str, str],
@@ -992,7 +994,10 @@ class RecallsPage(QWidget):
         self.drill_button.clicked.connect(lambda: self.open_start(drill=True))
         self.recall_button.clicked.connect(lambda: self.open_start(drill=False))
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.left_tabs.currentChanged.connect(lambda _i: self.reload_trend()
+                                              if self.left_tabs.currentWidget() is self.trend else None)
         ctx.broadcast.records_changed.connect(self._on_records_changed)
+        self._trend_loading = False
         self.reload()
 
     # -- public --------------------------------------------------------------------------------
@@ -1051,7 +1056,8 @@ class RecallsPage(QWidget):
         self.problem.hide()
         self.model.set_rows(snapshot.rows)
         self.list_stack.setCurrentIndex(0 if snapshot.rows else 1)
-        self.trend.set_trend(snapshot.trend)
+        if self.left_tabs.currentWidget() is self.trend:
+            self.reload_trend()
         if chosen is not None and (row := self.model.row_of(chosen)) is not None:
             self.table.selectionModel().blockSignals(True)
             self.table.selectRow(row)
@@ -1059,6 +1065,24 @@ class RecallsPage(QWidget):
         self.as_of.setText(self.tr("Updated %1").replace("%1", f"{snapshot.now.astimezone():%H:%M:%S}"))
         self._finish()
         self.refreshed.emit()
+
+    def reload_trend(self) -> None:
+        if self._trend_loading:
+            return
+        self._trend_loading = True
+        new_uow = self._ctx.new_uow
+
+        def shown(trend: tuple[tuple[int, dt.datetime, RecallKpis], ...]) -> None:
+            self._trend_loading = False
+            self.trend.set_trend(trend)
+            self.trend_loaded.emit()
+
+        def failed(exc: BaseException) -> None:
+            self._trend_loading = False
+            self._on_failed(exc)
+
+        self._ctx.runner.run(lambda _op: read_trend(new_uow), on_done=while_alive(self, shown),
+                             on_failed=while_alive(self, failed))
 
     def _on_failed(self, exc: BaseException) -> None:
         self.problem.setText(str(exc) if isinstance(exc, MedTraceError) else self.tr(

@@ -142,8 +142,9 @@ def test_a_qa_manager_runs_a_drill_from_start_to_closed_with_the_keyboard(
     assert owner_conn.execute("SELECT lot_id, party_id, quantity FROM stock_on_hand ORDER BY 1, 2"
                               ).fetchall() == stock_before
     qtbot.waitUntil(lambda: page.rows()[0].state == "closed", timeout=LOAD_TIMEOUT)
+    with qtbot.wait_signal(page.trend_loaded, timeout=LOAD_TIMEOUT):
+        page.left_tabs.setCurrentIndex(1)  # the trend is read when shown
     assert page.trend.points["identify"] and page.trend.points["identify"][0][0] == recall_id
-    page.left_tabs.setCurrentIndex(1)
     shoot(page.left_tabs, f"recalls-trend-{language}")
 
     reports: list[tuple[str, object]] = []
