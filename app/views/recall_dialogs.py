@@ -35,7 +35,13 @@ from app.services.recalls import LEVELS, SIGNATURE_MEANINGS, RecallCase, RecallC
 from app.views.context import ViewContext
 from app.views.login_dialog import grow_to_fit
 from app.views.lot_table_model import while_alive
-from app.views.signature_dialog import MEANING_STYLE, TOTP_CODE, prefers_chinese, signing_failure
+from app.views.signature_dialog import (
+    MEANING_STYLE,
+    TOTP_CODE,
+    credential_fields,
+    prefers_chinese,
+    signing_failure,
+)
 from app.views.working_dialog import WorkingDialog
 
 MAX_TEXT_CHARS = 2000
@@ -84,19 +90,7 @@ class RecallCeremonyDialog(WorkingDialog):
         self.meaning_label.setStyleSheet(MEANING_STYLE)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.signer = QLineEdit(f"{account.printed_name}  ({account.login})")
-        self.signer.setObjectName("signerField")
-        self.signer.setReadOnly(True)
-        self.signer.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.password = QLineEdit()
-        self.password.setObjectName("passwordField")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setMaxLength(256)
-        self.code = QLineEdit()
-        self.code.setObjectName("codeField")
-        self.code.setMaxLength(6)
-        self.code.setPlaceholderText(self.tr("6 digits"))
-        self.code.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        self.signer, self.password, self.code = credential_fields(account)
         # One form, so the captions line up: subclasses add their fields above the signer (add_field).
         self.form.addRow(self.tr("Signer"), self.signer)
         self.form.addRow(self.tr("Password"), self.password)

@@ -682,8 +682,7 @@ class CaseView(QWidget):
     # -- working the list ----------------------------------------------------------------------
 
     def selected_parties(self) -> list[str]:
-        rows = sorted(i.row() for i in self.worklist_table.selectionModel().selectedRows())
-        return [c.party for c in (self.worklist.row_at(r) for r in rows) if c is not None]
+        return [c.party for c in self._chosen()]
 
     def select_parties(self, parties: Sequence[str]) -> None:
         selection = self.worklist_table.selectionModel()
@@ -704,8 +703,7 @@ class CaseView(QWidget):
         return self.case is not None and self.case.state != "closed"
 
     def _update_buttons(self) -> None:
-        chosen = [c for c in (self.worklist.row_at(i.row()) for i in self.worklist_table.selectionModel()
-                              .selectedRows()) if c is not None]
+        chosen = self._chosen()
         working = self.can_work and self._open_case()
         self.notify_button.setEnabled(working and any(c.notified_at is None for c in chosen))
         self.ack_button.setEnabled(working and any(c.acknowledged_at is None for c in chosen))
@@ -809,6 +807,7 @@ class CaseView(QWidget):
 
     def _on_scope_change(self, change: ScopeChange) -> None:
         if not change.added and not change.removed:
+            self.scope_result.setStyleSheet("")
             self.scope_result.setText(self.tr("The scope is unchanged since opening."))
             return
         parties = len({p for p, _d, _l in change.added})
@@ -818,8 +817,8 @@ class CaseView(QWidget):
         self.scope_result.setStyleSheet("color: #b3261e; font-weight: 600;")
 
     def _chosen(self) -> list[RecallConsignee]:
-        return [c for c in (self.worklist.row_at(i.row()) for i in self.worklist_table.selectionModel()
-                            .selectedRows()) if c is not None]
+        rows = sorted(i.row() for i in self.worklist_table.selectionModel().selectedRows())
+        return [c for c in (self.worklist.row_at(r) for r in rows) if c is not None]
 
 
 def effectiveness_words(level: str) -> str:

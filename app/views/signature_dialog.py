@@ -92,6 +92,25 @@ def signing_failure(exc: BaseException) -> str:
                      "are in the log.").replace("%1", exc.__class__.__name__)
 
 
+def credential_fields(account: Account) -> tuple[QLineEdit, QLineEdit, QLineEdit]:
+    """The signer (read-only), password and authenticator-code fields of every signing ceremony."""
+    # 21 CFR 11.50(a)(1): the printed name of the signer; read-only — one signs only as oneself.
+    signer = QLineEdit(f"{account.printed_name}  ({account.login})")
+    signer.setObjectName("signerField")
+    signer.setReadOnly(True)
+    signer.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    password = QLineEdit()
+    password.setObjectName("passwordField")
+    password.setEchoMode(QLineEdit.EchoMode.Password)
+    password.setMaxLength(256)
+    code = QLineEdit()
+    code.setObjectName("codeField")
+    code.setMaxLength(6)
+    code.setPlaceholderText(translate("SignatureDialog", "6 digits"))
+    code.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+    return signer, password, code
+
+
 class SignatureDialog(WorkingDialog):
     """Re-authenticate and sign one or more lots with one stated meaning; then each lot's result."""
 
@@ -156,20 +175,7 @@ class SignatureDialog(WorkingDialog):
                 self.lot_table.setItem(row, column, item)
         self._fit_lot_table()
 
-        # 21 CFR 11.50(a)(1): the printed name of the signer; read-only — one signs only as oneself.
-        self.signer = QLineEdit(f"{account.printed_name}  ({account.login})")
-        self.signer.setObjectName("signerField")
-        self.signer.setReadOnly(True)
-        self.signer.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.password = QLineEdit()
-        self.password.setObjectName("passwordField")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setMaxLength(256)
-        self.code = QLineEdit()
-        self.code.setObjectName("codeField")
-        self.code.setMaxLength(6)
-        self.code.setPlaceholderText(self.tr("6 digits"))
-        self.code.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        self.signer, self.password, self.code = credential_fields(account)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("reasonField")
         self.reason.setTabChangesFocus(True)

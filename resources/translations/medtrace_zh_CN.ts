@@ -1300,7 +1300,7 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="+337"/>
+        <location filename="../../app/views/recalls_page.py" line="+338"/>
         <source>Choose a case on the left.</source>
         <translation>请在左侧选择一个案例。</translation>
     </message>
@@ -1614,7 +1614,7 @@
         <translation>收货单位确认比例</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+45"/>
         <source>Regulatory and QA approvers close a case with their signature.</source>
         <translation>由法规事务人员或 QA 批准人签名关闭案例。</translation>
     </message>
@@ -1637,7 +1637,7 @@
 <context>
     <name>CasesModel</name>
     <message>
-        <location line="-654"/>
+        <location line="-652"/>
         <source>No.</source>
         <translation>编号</translation>
     </message>
@@ -1763,7 +1763,7 @@
 <context>
     <name>CloseRecallDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="+370"/>
+        <location filename="../../app/views/recall_dialogs.py" line="+364"/>
         <source>Close drill %1</source>
         <translation>关闭演练 %1</translation>
     </message>
@@ -3619,17 +3619,12 @@
 <context>
     <name>RecallCeremonyDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="-299"/>
+        <location filename="../../app/views/recall_dialogs.py" line="-287"/>
         <source>Electronic signature — %1</source>
         <translation>电子签名 — %1</translation>
     </message>
     <message>
-        <location line="+22"/>
-        <source>6 digits</source>
-        <translation>6 位数字</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+13"/>
         <source>Signer</source>
         <translation>签名人</translation>
     </message>
@@ -3722,7 +3717,7 @@
         <translation>上门</translation>
     </message>
     <message>
-        <location line="+577"/>
+        <location line="+575"/>
         <source>A — every consignee (100 %)</source>
         <translation>A — 全部收货单位（100 %）</translation>
     </message>
@@ -3762,7 +3757,7 @@
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+76"/>
         <source>Recalls and drills</source>
         <translation>召回与模拟召回演练</translation>
     </message>
@@ -3802,12 +3797,12 @@
         <translation>演练趋势</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+102"/>
         <source>Updated %1</source>
         <translation>更新于 %1</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+24"/>
         <source>The recalls could not be read. Details are in the log.</source>
         <translation>无法读取召回记录。详情见日志。</translation>
     </message>
@@ -5193,7 +5188,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
 <context>
     <name>SignatureDialog</name>
     <message>
-        <location filename="../../app/views/signature_dialog.py" line="+122"/>
+        <location filename="../../app/views/signature_dialog.py" line="+141"/>
         <source>Electronic signature — %1</source>
         <translation>电子签名——%1</translation>
     </message>
@@ -5204,12 +5199,12 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+0"/>
-        <location line="+89"/>
+        <location line="+76"/>
         <source>Sign %1 lots</source>
         <translation>签署 %1 个批次</translation>
     </message>
     <message>
-        <location line="-87"/>
+        <location line="-74"/>
         <source>Meaning of this signature:</source>
         <translation>签名含义：</translation>
     </message>
@@ -5244,12 +5239,12 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>尚未签署</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="-63"/>
         <source>6 digits</source>
         <translation>6 位数字</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+76"/>
         <source>Required: why this decision (e.g. the complaint, deviation or result behind it).</source>
         <translation>必填：作出此决定的原因（如相关投诉、偏差或检验结果）。</translation>
     </message>
@@ -5349,7 +5344,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>%2 个批次中已签署 %1 个；其余批次被数据库拒绝，原因见上表。</translation>
     </message>
     <message>
-        <location line="-264"/>
+        <location line="-270"/>
         <source>Your account is locked after too many failed attempts or by an administrator. Nothing was signed. An administrator has been alerted; ask one to unlock it.</source>
         <translation>您的账户因失败次数过多或被管理员锁定。未签署任何批次。已向管理员发出警报，请联系管理员解锁。</translation>
     </message>
@@ -5374,7 +5369,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>因意外问题（%1）签署失败。未签署任何批次。详情见日志。</translation>
     </message>
     <message>
-        <location line="+298"/>
+        <location line="+304"/>
         <source>Checking your password and code…</source>
         <translation>正在核验密码和验证码…</translation>
     </message>
@@ -5997,7 +5992,7 @@ When the same lot number exists for several products, add the product DI; for on
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-202"/>
+        <location filename="../../app/views/recalls_page.py" line="-225"/>
         <source>Drill KPIs, latest drills (minutes)</source>
         <translation>最近演练的关键指标（分钟）</translation>
     </message>
@@ -6056,7 +6051,7 @@ You will need a phone with an authenticator app: every sign-in and every signatu
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-614"/>
+        <location filename="../../app/views/recalls_page.py" line="-612"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
