@@ -26,6 +26,7 @@ from app.db.uow import UnitOfWork
 from app.errors import InvalidInput
 from app.models import Lot, Movement, Party, Product, SerialUnit
 from app.models.enums import LotStatus, MovementKind, PartyKind
+from app.services.expiry import authorise_shelf_life_override
 from app.udi import ScanResult
 
 # The kinds a scan records. Produce, scrap and adjust are made elsewhere (lot creation, the Lots page).
@@ -260,8 +261,13 @@ def record_scanned_movement(
     quantity: int = 1,
     document_no: str = "",
     moved_on: dt.date | None = None,
+    shelf_life_exception: str | None = None,
 ) -> RecordedMovement:
     """Record one movement of the scanned lot (and serial), keeping the raw scan.
+
+    `shelf_life_exception` is the reason of an authorised exception to the consignee's minimum shelf life
+    (a QA approver's, recorded and audited by the database in this same transaction and valid only for it);
+    without one, a shipment below that minimum is refused (ShelfLifeTooShort).
 
     Refuses with InvalidInput: an unreadable scan, one without DI or lot, an unknown product, lot,
     party or serial, parties that do not fit the kind, a date in the future, a shipment or installation
@@ -307,6 +313,8 @@ def record_scanned_movement(
             raise InvalidInput(_not_usable_message(kind, lot))
         if scan.serial:
             _check_serial(session, kind, lot, scan.serial, from_party_id, parties)
+        if shelf_life_exception is not None and kind is MovementKind.SHIP and to_party_id is not None:
+            authorise_shelf_life_override(uow, lot_id=lot.id, party_id=to_party_id, reason=shelf_life_exception)
         movement = Movement(kind=kind, lot_id=lot.id, serial=scan.serial, quantity=quantity,
                             from_party_id=from_party_id, to_party_id=to_party_id, moved_on=moved_on,
                             document_no=document_no, raw_udi=scan.raw)

@@ -43,19 +43,24 @@ CHANGED_BACKGROUND = "#fff4d6"
 class ReasonDialog(QDialog):
     """Shows record, field, old → new; OK only once a reason of at least five characters is given."""
 
-    def __init__(self, record: str, changes: Sequence[tuple[str, str, str]], parent: QWidget | None = None) -> None:
+    def __init__(self, record: str, changes: Sequence[tuple[str, str, str]], parent: QWidget | None = None, *,
+                 headline: str | None = None, explanation: str | None = None, ok_text: str | None = None,
+                 common_reasons: Sequence[str] = COMMON_REASONS) -> None:
+        """`record` names what changes; a decision that changes no field (an authorised exception) passes no
+        `changes` and its own `headline`, `explanation` and `ok_text`."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Reason for change"))
         self.setMinimumWidth(560)
+        self._common_reasons = tuple(common_reasons)
 
-        headline = QLabel(self.tr("Why is %1 changed?").replace("%1", record))
-        headline.setObjectName("dialogHeadline")
-        headline.setWordWrap(True)
-        explanation = QLabel(self.tr(
+        headline_label = QLabel(headline or self.tr("Why is %1 changed?").replace("%1", record))
+        headline_label.setObjectName("dialogHeadline")
+        headline_label.setWordWrap(True)
+        explanation_label = QLabel(explanation or self.tr(
             "The old and new values, your name, the server time and the reason you give are kept in the "
             "audit trail. The reason cannot be changed later."))
-        explanation.setObjectName("fieldNote")
-        explanation.setWordWrap(True)
+        explanation_label.setObjectName("fieldNote")
+        explanation_label.setWordWrap(True)
 
         self.changes = QTableWidget(len(changes), 3)
         self.changes.setHorizontalHeaderLabels([self.tr("Field"), self.tr("Old value"), self.tr("New value")])
@@ -77,13 +82,14 @@ class ReasonDialog(QDialog):
             font = new_item.font()
             font.setBold(True)
             new_item.setFont(font)
+        self.changes.setVisible(bool(changes))
         self.changes.setMaximumHeight(
             self.changes.horizontalHeader().sizeHint().height() + 4
             + sum(self.changes.rowHeight(r) for r in range(len(changes))))
 
         self.common = QComboBox()
         self.common.addItem(self.tr("Common reasons…"), "")
-        for reason in COMMON_REASONS:
+        for reason in self._common_reasons:
             self.common.addItem(reason, reason)
         self.common.setToolTip(self.tr("Start from a common reason, then add the details"))
         self.reason = QPlainTextEdit()
@@ -96,14 +102,14 @@ class ReasonDialog(QDialog):
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Save change"))
+        self.ok_button.setText(ok_text or self.tr("Save change"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
-        layout.addWidget(headline)
-        layout.addWidget(explanation)
+        layout.addWidget(headline_label)
+        layout.addWidget(explanation_label)
         layout.addWidget(self.changes)
         layout.addWidget(QLabel(self.tr("Reason for change:")))
         layout.addWidget(self.common)
@@ -127,7 +133,7 @@ class ReasonDialog(QDialog):
             return
         current = self.reason_text()
         # Replace a previously chosen common reason; keep details the person already wrote.
-        for reason in COMMON_REASONS:
+        for reason in self._common_reasons:
             if current.startswith(reason):
                 current = current[len(reason):].lstrip(" :：")
                 break

@@ -37,9 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import MedTraceError, StockWouldGoNegative
+from app.errors import MedTraceError, ShelfLifeTooShort, StockWouldGoNegative
 from app.models.enums import MovementKind, PartyKind
 from app.security.permissions import may
+from app.services.expiry import FefoWarning, earlier_expiring
 from app.services.identity import Account
 from app.services.scanning import (
     GS,
@@ -62,6 +63,7 @@ from app.views.context import ViewContext
 from app.views.lot_table_model import while_alive
 from app.views.operations import Operation, OperationContext
 from app.views.pages import lot_status_label
+from app.views.reason_dialog import ReasonDialog
 
 # Banner colours (background, text): red stops, amber warns, green clears; white/black text for contrast.
 BANNER_COLOURS = {
@@ -71,9 +73,17 @@ BANNER_COLOURS = {
 }
 RESULT_OK = QColor("#1b5e2f")
 RESULT_REFUSED = QColor("#a1260d")
+RESULT_WARNING = QColor("#8a5a00")
 SETTING_GS = "scan_gs_substitute"  # Settings.extra key of the workstation's scanner setting
 WATCHED_TABLES = frozenset({"lot", "movement", "product", "serial_unit", "party", "genealogy_edge"})
 SESSION_COLUMNS = 6
+# Reasons for shipping below a consignee's minimum shelf life: stored as written, so bilingual on purpose
+# (the same convention as the reasons for change).
+SHELF_LIFE_REASONS = (
+    "客户书面同意接收 Consignee agreed in writing",
+    "临床急需 Urgent clinical need",
+    "客户即时使用 For immediate use by the consignee",
+)
 
 
 class ScanField(QLineEdit):
@@ -113,6 +123,8 @@ class _Job:
     plan: _Plan | None
     row: int | None  # the session-list row of a recording
     quiet: bool = False  # a refresh after someone else's change: no beep
+    fefo_site: str | None = None  # a shipment from this site: look for a lot that should go first
+    shelf_life_exception: str | None = None  # the reason of an authorised exception to a minimum shelf life
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,7 @@ class _Outcome:
     lookup: ScanLookup
     recorded: RecordedMovement | None
     refusal: MedTraceError | None
+    fefo: FefoWarning | None = None
 
 
 class ScanPage(QWidget):
@@ -136,6 +149,8 @@ class ScanPage(QWidget):
         self._ctx = ctx
         self._account = account
         self.may_record = may(account.groups, "record_movement")
+        self.may_authorise_exception = may(account.groups, "authorise_shelf_life_override")
+        self._exception_job: _Job | None = None
         self._queue: deque[_Job] = deque()
         self._running: Operation[Any] | None = None
         self._plan: _Plan | None = None
@@ -279,6 +294,11 @@ class ScanPage(QWidget):
         self.record_problem.setObjectName("inlineProblem")
         self.record_problem.setWordWrap(True)
         self.record_problem.hide()
+        self.exception_button = QPushButton(self.tr("Authorise an exception…"))
+        self.exception_button.setToolTip(self.tr(
+            "Ship this lot although the consignee asks for more shelf life, stating why: the database keeps your "
+            "name, the time and the reason."))
+        self.exception_button.hide()
         record_form = QFormLayout()
         record_form.addRow(self.tr("Movement"), self.kind)
         record_form.addRow(self.tr("From"), self.from_party)
@@ -302,6 +322,7 @@ class ScanPage(QWidget):
         record_layout.addLayout(record_form)
         record_layout.addLayout(button_row)
         record_layout.addWidget(self.record_problem)
+        record_layout.addWidget(self.exception_button, 0, Qt.AlignmentFlag.AlignLeft)
         record_layout.addWidget(self.session_count)
         record_layout.addWidget(self.session_table, 1)
         record_layout.addWidget(no_undo)
@@ -323,6 +344,13 @@ class ScanPage(QWidget):
         self.problem.setObjectName("inlineProblem")
         self.problem.setWordWrap(True)
         self.problem.hide()
+        # First expired, first out: an earlier-expiring lot of the product waits at the shipping site.
+        self.fefo_notice = QLabel()
+        self.fefo_notice.setObjectName("fefoNotice")
+        self.fefo_notice.setWordWrap(True)
+        self.fefo_notice.setStyleSheet("QLabel#fefoNotice { background: #fff1c7; color: #4a3200; "
+                                       "border: 1px solid #f2b630; border-radius: 4px; padding: 8px 12px; }")
+        self.fefo_notice.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -331,11 +359,13 @@ class ScanPage(QWidget):
         layout.addWidget(self.scan_input)
         layout.addWidget(self.banner)
         layout.addWidget(self.problem)
+        layout.addWidget(self.fefo_notice)
         layout.addWidget(splitter, 1)
 
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.kind.activated.connect(self._choose_default_parties)  # the person chose: suggest the usual ends
         self.record_button.toggled.connect(self._on_record_toggled)
+        self.exception_button.clicked.connect(self.authorise_exception)
         ctx.broadcast.records_changed.connect(self._on_records_changed)
         self._show_counts()
         self._show_record_state()
@@ -364,8 +394,46 @@ class ScanPage(QWidget):
         # database server's date by the look-up.
         scan = parse_scan(raw, as_of=dt.date.today())  # noqa: DTZ011 — a calendar date, see above
         row = self._add_session_row(scan) if self._plan is not None else None
-        self._queue.append(_Job(scan=scan, plan=self._plan, row=row))
+        self._queue.append(_Job(scan=scan, plan=self._plan, row=row, fefo_site=self._shipping_site()))
         self._start_next()
+
+    def _shipping_site(self) -> str | None:
+        """The site a shipment leaves from (the run's, or the one chosen for the next run), if shipping."""
+        kind = self._plan.kind if self._plan is not None else self.selected_kind()
+        source = self._plan.from_party_id if self._plan is not None else self.from_party.currentData()
+        if kind is not MovementKind.SHIP or source is None:
+            return None
+        return next((p.code for p in self._parties if p.id == source), None)
+
+    def authorise_exception(self) -> None:
+        """Ship the refused scan after all, with the QA approver's stated reason (recorded by the database)."""
+        job = self._exception_job
+        if job is None or job.plan is None:
+            return
+        dialog = ReasonDialog(
+            self.tr("the minimum shelf life of %1").replace("%1", self._party_code(job.plan.to_party_id)),
+            [], self,
+            explanation=self.record_problem.text() + "\n\n" + self.tr(
+                "The database records this exception for this one shipment, with your name, the server time and "
+                "the reason you give. The reason cannot be changed later."),
+            headline=self.tr("Why may lot %1 go to %2 with less shelf life than %2 accepts?").replace(
+                "%1", job.scan.lot or "—").replace("%2", self._party_code(job.plan.to_party_id)),
+            ok_text=self.tr("Authorise and ship"), common_reasons=SHELF_LIFE_REASONS)
+        if dialog.exec() != ReasonDialog.DialogCode.Accepted:
+            self.scan_input.setFocus()
+            return
+        self._exception_job = None
+        self.exception_button.hide()
+        self.record_problem.hide()
+        if job.row is not None:
+            self._set_result(job.row, self.tr("recording…"), RESULT_WARNING, "")
+            self.refused_count -= 1  # the refused row is this shipment's again: recorded, or refused once more
+        self._queue.append(_Job(scan=job.scan, plan=job.plan, row=job.row, fefo_site=job.fefo_site,
+                                shelf_life_exception=dialog.reason_text()))
+        self._start_next()
+
+    def _party_code(self, party_id: int | None) -> str:
+        return next((p.code for p in self._parties if p.id == party_id), "?")
 
     def clear_result(self) -> None:
         """Esc: back to the empty scan field and the instructions (the session list stays)."""
@@ -373,6 +441,7 @@ class ScanPage(QWidget):
         self.lookup = None
         self.banner.hide()
         self.problem.hide()
+        self.fefo_notice.hide()
         self.details_stack.setCurrentIndex(0)
         self.scan_input.setFocus()
 
@@ -396,16 +465,19 @@ class ScanPage(QWidget):
         new_uow = self._ctx.new_uow
 
         def work(_op: OperationContext) -> _Outcome:
-            recorded = refusal = None
+            recorded = refusal = fefo = None
             if job.plan is not None:
                 try:
                     recorded = record_scanned_movement(
                         new_uow(), scan=job.scan, kind=job.plan.kind, from_party_id=job.plan.from_party_id,
                         to_party_id=job.plan.to_party_id, quantity=1 if job.scan.serial else job.plan.quantity,
-                        document_no=job.plan.document_no)
+                        document_no=job.plan.document_no, shelf_life_exception=job.shelf_life_exception)
                 except MedTraceError as exc:
                     refusal = exc
-            return _Outcome(look_up_scan(new_uow(), scan=job.scan), recorded, refusal)
+            lookup = look_up_scan(new_uow(), scan=job.scan)
+            if job.fefo_site is not None and lookup.lot is not None and refusal is None:
+                fefo = earlier_expiring(new_uow(), lot_id=lookup.lot.id, site_code=job.fefo_site)
+            return _Outcome(lookup, recorded, refusal, fefo)
 
         def done(outcome: _Outcome) -> None:
             self._running = None
@@ -426,11 +498,20 @@ class ScanPage(QWidget):
         self.problem.hide()
         self._show_banner(lookup)
         self._show_details(lookup)
-        loud = lookup.level is AlarmLevel.STOP and not job.quiet
+        fefo = self._fefo_words(job, outcome)
+        self.fefo_notice.setText(fefo or "")
+        self.fefo_notice.setVisible(fefo is not None)
+        loud = (lookup.level is AlarmLevel.STOP or fefo is not None) and not job.quiet
         if job.row is not None:
+            self._exception_job = None  # an offer stands for the last refused scan only
+            self.exception_button.hide()
             if outcome.recorded is not None:
                 self.recorded_count += 1
-                self._set_result(job.row, self.tr("✓ recorded"), RESULT_OK, outcome.recorded.raw_udi)
+                if fefo is not None:
+                    self._set_result(job.row, self.tr("✓ recorded · first expired, first out: lot %1").replace(
+                        "%1", outcome.fefo.lot if outcome.fefo else ""), RESULT_WARNING, fefo)
+                else:
+                    self._set_result(job.row, self.tr("✓ recorded"), RESULT_OK, outcome.recorded.raw_udi)
                 self._announce_movement()
                 self.movement_recorded.emit(outcome.recorded)
             else:
@@ -439,6 +520,7 @@ class ScanPage(QWidget):
                 self._set_result(job.row, "✗ " + self._refusal_words(job, outcome, message), RESULT_REFUSED, message)
                 loud = True
                 self.movement_refused.emit(message)
+                self._offer_exception(job, outcome)
             self._show_counts()
         if loud:
             QApplication.beep()
@@ -447,12 +529,33 @@ class ScanPage(QWidget):
         self.scan_shown.emit(lookup)
         self.scan_input.setFocus()
 
+    def _fefo_words(self, job: _Job, outcome: _Outcome) -> str | None:
+        fefo = outcome.fefo
+        if fefo is None or job.fefo_site is None:
+            return None
+        return self.tr("First expired, first out: lot %1 of this product expires earlier (%2) and %3 units of it "
+                       "are on hand at %4. Ship lot %1 before lot %5.").replace("%1", fefo.lot).replace(
+            "%2", _date(fefo.expiry_date)).replace("%3", _n(fefo.on_hand)).replace("%4", job.fefo_site).replace(
+            "%5", outcome.lookup.lot.lot_no if outcome.lookup.lot else "—")
+
+    def _offer_exception(self, job: _Job, outcome: _Outcome) -> None:
+        """A shipment refused for the consignee's minimum shelf life: a QA approver may authorise it."""
+        if not isinstance(outcome.refusal, ShelfLifeTooShort) or not self.may_authorise_exception:
+            return
+        self._exception_job = job
+        self.record_problem.setText(_message(outcome.refusal))
+        self.record_problem.show()
+        self.exception_button.show()
+
     def _refusal_words(self, job: _Job, outcome: _Outcome, message: str) -> str:
         """The usual refusals in the workstation's language; others in the service's words (the tooltip has all)."""
         if isinstance(outcome.refusal, StockWouldGoNegative) and job.plan is not None:
             codes = {p.id: p.code for p in self._parties}
             return self.tr("Not recorded: not enough stock at %1").replace(
                 "%1", codes.get(job.plan.from_party_id, "?"))
+        if isinstance(outcome.refusal, ShelfLifeTooShort) and job.plan is not None:
+            return self.tr("Not recorded: too little shelf life left for %1").replace(
+                "%1", self._party_code(job.plan.to_party_id))
         if outcome.lookup.level is AlarmLevel.STOP:
             return self.tr("Not recorded: %1").replace("%1", self._alarm_words(outcome.lookup, outcome.lookup.alarm)[0])
         return message
@@ -683,6 +786,8 @@ class ScanPage(QWidget):
 
     def _on_record_toggled(self, on: bool) -> None:
         self.record_problem.hide()
+        self.exception_button.hide()
+        self._exception_job = None
         if on:
             plan = self._plan_from_inputs()
             if plan is None:
@@ -784,7 +889,8 @@ class ScanPage(QWidget):
             self._load_parties()
         if self.lookup is not None and not self.busy and (tables is None or tables & WATCHED_TABLES):
             # Someone released, recalled or moved stock: show the current unit as it is now, quietly.
-            self._queue.append(_Job(scan=self.lookup.scan, plan=None, row=None, quiet=True))
+            self._queue.append(_Job(scan=self.lookup.scan, plan=None, row=None, quiet=True,
+                                    fefo_site=self._shipping_site()))
             self._start_next()
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -1624,7 +1624,7 @@
         <translation>正在追溯…</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>The scope is unchanged since opening.</source>
         <translation>自启动以来召回范围没有变化。</translation>
     </message>
@@ -1637,7 +1637,7 @@
 <context>
     <name>CasesModel</name>
     <message>
-        <location line="-652"/>
+        <location line="-653"/>
         <source>No.</source>
         <translation>编号</translation>
     </message>
@@ -3546,12 +3546,12 @@
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../app/views/reason_dialog.py" line="+48"/>
+        <location filename="../../app/views/reason_dialog.py" line="+52"/>
         <source>Reason for change</source>
         <translation>变更原因</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Why is %1 changed?</source>
         <translation>为什么更改 %1？</translation>
     </message>
@@ -3576,7 +3576,7 @@
         <translation>新值</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Common reasons…</source>
         <translation>常用原因…</translation>
     </message>
@@ -3717,7 +3717,7 @@
         <translation>上门</translation>
     </message>
     <message>
-        <location line="+575"/>
+        <location line="+576"/>
         <source>A — every consignee (100 %)</source>
         <translation>A — 全部收货单位（100 %）</translation>
     </message>
@@ -4482,7 +4482,7 @@
 <context>
     <name>ScanPage</name>
     <message>
-        <location filename="../../app/views/scan_page.py" line="+148"/>
+        <location filename="../../app/views/scan_page.py" line="+163"/>
         <source>Scan</source>
         <translation>扫码</translation>
     </message>
@@ -4503,12 +4503,12 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+537"/>
+        <location line="+627"/>
         <source>Scan a label (or type the UDI and press Enter)</source>
         <translation>扫描标签（或输入 UDI 后按回车）</translation>
     </message>
     <message>
-        <location line="-507"/>
+        <location line="-597"/>
         <source>Click in the field above and scan the UDI on a label; the scanner&apos;s Enter ends each scan.
 
 The page shows the product, lot, serial, dates, status and stock at once, and stops you loudly (red banner and a beep) when the lot is recalled, on hold, not released, rejected, expired or unknown.
@@ -4551,18 +4551,18 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+0"/>
-        <location line="+75"/>
+        <location line="+80"/>
         <source>Lot</source>
         <translation>批号</translation>
     </message>
     <message>
-        <location line="-74"/>
-        <location line="+74"/>
+        <location line="-79"/>
+        <location line="+79"/>
         <source>Serial</source>
         <translation>序列号</translation>
     </message>
     <message>
-        <location line="-74"/>
+        <location line="-79"/>
         <source>Production date</source>
         <translation>生产日期</translation>
     </message>
@@ -4618,12 +4618,22 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+1"/>
-        <location line="+427"/>
+        <location line="+517"/>
         <source>Start recording</source>
         <translation>开始登记</translation>
     </message>
     <message>
-        <location line="-417"/>
+        <location line="-508"/>
+        <source>Authorise an exception…</source>
+        <translation>授权例外…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ship this lot although the consignee asks for more shelf life, stating why: the database keeps your name, the time and the reason.</source>
+        <translation>尽管收货单位要求更长的剩余效期，仍发运此批次，并说明原因：数据库将记录您的姓名、时间和原因。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <location line="+8"/>
         <source>Movement</source>
         <translation>类型</translation>
@@ -4669,18 +4679,43 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>已登记的出入库记录属于受控记录，不能撤销。如需更正，请登记退货或调整。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Recording movements needs the warehouse role; you can look up scans.</source>
         <translation>登记出入库需要仓储角色；您可以扫码查询。</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+416"/>
+        <location line="+500"/>
         <source>Your role may look up scans but not record movements.</source>
         <translation>您的角色可以扫码查询，但不能登记出入库。</translation>
     </message>
     <message>
-        <location line="-295"/>
+        <location line="-419"/>
+        <source>the minimum shelf life of %1</source>
+        <translation>%1 的最短剩余效期</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The database records this exception for this one shipment, with your name, the server time and the reason you give. The reason cannot be changed later.</source>
+        <translation>数据库仅为这一次发运记录此例外，并记录您的姓名、服务器时间和您给出的原因。原因事后不可更改。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Why may lot %1 go to %2 with less shelf life than %2 accepts?</source>
+        <translation>为何批次 %1 可以在剩余效期低于 %2 接收标准的情况下发往 %2？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Authorise and ship</source>
+        <translation>授权并发运</translation>
+    </message>
+    <message>
+        <location line="+90"/>
+        <source>✓ recorded · first expired, first out: lot %1</source>
+        <translation>✓ 已记录 · 先到期先出：应先发批次 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>✓ recorded</source>
         <translation>✓ 已登记</translation>
     </message>
@@ -4690,9 +4725,19 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>未登记。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
+        <source>First expired, first out: lot %1 of this product expires earlier (%2) and %3 units of it are on hand at %4. Ship lot %1 before lot %5.</source>
+        <translation>先到期先出：本产品批次 %1 更早到期（%2），%4 现有 %3 件。请先发运批次 %1，再发运批次 %5。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Not recorded: not enough stock at %1</source>
         <translation>未登记：%1 库存不足</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not recorded: too little shelf life left for %1</source>
+        <translation>未记录：剩余效期不满足 %1 的要求</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -4965,7 +5010,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>安装没有接收方：产品已投入使用。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>Stop recording</source>
         <translation>停止登记</translation>
     </message>
@@ -5005,7 +5050,8 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>单据 %1。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-411"/>
+        <location line="+422"/>
         <source>recording…</source>
         <translation>登记中…</translation>
     </message>
@@ -6051,7 +6097,7 @@ You will need a phone with an authenticator app: every sign-in and every signatu
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-612"/>
+        <location filename="../../app/views/recalls_page.py" line="-613"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
