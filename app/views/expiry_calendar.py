@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import shiboken6
 from PySide6.QtCore import (
@@ -125,6 +125,10 @@ def week_start(day: dt.date, first_weekday: int) -> dt.date:
     return day - dt.timedelta(days=(day.isoweekday() - first_weekday) % 7)
 
 
+MONTH_CACHE_SIZE = 12  # months (or weeks) kept; emptied whenever the records change
+_MonthRead: TypeAlias = "tuple[tuple[CalendarDay, ...], dict[dt.date, tuple[ExpiringLot, ...]], dt.date | None]"
+
+
 @dataclass(frozen=True)
 class Filters:
     """What the filters bar asks for; `ExpiryFilters` of the service is built from it off the GUI thread."""
@@ -176,13 +180,6 @@ class CalendarModel(QAbstractTableModel):
 
     def last_day(self) -> dt.date:
         return self.start + dt.timedelta(days=7 * self._rows - 1)
-
-    def months_shown(self) -> list[tuple[int, int]]:
-        """The months whose counts the view needs: the month itself, or both months a week straddles."""
-        if not self.week_mode:
-            return [(self.month.year, self.month.month)]
-        months = {(d.year, d.month) for d in (self.first_day(), self.last_day())}
-        return sorted(months)
 
     def set_days(self, days: Iterable[CalendarDay], lots: dict[dt.date, tuple[ExpiringLot, ...]] | None = None) -> None:
         self._days = {d.day: d for d in days}
@@ -591,6 +588,9 @@ class ExpiryCalendarPage(QWidget):
         self._as_of = as_of
         self._month_running: Operation[Any] | None = None
         self._month_wanted = False
+        self._month_cache: dict[tuple[Any, ...], _MonthRead] = {}
+        self._cache_generation = 0
+        self._prefetching = False
         self._day_token = 0
         self._agenda_token = 0
         self.current = as_of or dt.date.today()  # noqa: DTZ011 — replaced by the server's date once read
@@ -821,35 +821,45 @@ class ExpiryCalendarPage(QWidget):
 
     # -- reading -------------------------------------------------------------------------------
 
-    def _load_month(self) -> None:
-        wanted = (self.model.first_day(), self.model.last_day(), self.model.week_mode)
-        months = self.model.months_shown()
-        week = self.model.week_mode
-        first, last = self.model.first_day(), self.model.last_day()
+    def _month_range(self, month: dt.date | None = None) -> tuple[dt.date, dt.date, bool]:
+        """The days a read covers: the week shown, or the whole month (the grid's days of the months before
+        and after are not counted)."""
+        if self.model.week_mode and month is None:
+            return self.model.first_day(), self.model.last_day(), True
+        first = (month or self.model.month).replace(day=1)
+        return first, add_months(first, 1) - dt.timedelta(days=1), False
+
+    def _month_work(self, first: dt.date, last: dt.date, week: bool) -> Callable[[OperationContext], _MonthRead]:
         new_uow, filters, as_of = self._ctx.new_uow, self.filters.filters(), self._as_of
 
-        def work(op: OperationContext) -> tuple[tuple[CalendarDay, ...], dict[dt.date, tuple[ExpiringLot, ...]],
-                                               dt.date | None]:
-            from app.services.expiry import calendar_month, lots_expiring_on
+        def work(op: OperationContext) -> _MonthRead:
+            from app.services.expiry import calendar_days, lots_expiring_on
 
             service_filters = filters.for_service()
             today = as_of if as_of is not None else _server_date(new_uow)
-            days: list[CalendarDay] = []
-            for year, month in months:
-                op.check_cancelled()
-                days.extend(calendar_month(new_uow(), year=year, month=month, as_of=today, filters=service_filters))
+            days = calendar_days(new_uow(), first=first, last=last, as_of=today, filters=service_filters)
             lots: dict[dt.date, tuple[ExpiringLot, ...]] = {}
             if week:
                 for entry in days:
                     op.check_cancelled()
-                    if first <= entry.day <= last and entry.lots:
+                    if entry.lots:
                         lots[entry.day] = tuple(lots_expiring_on(new_uow(), day=entry.day, as_of=today,
                                                                  filters=service_filters))
             return tuple(days), lots, today
 
-        def done(result: tuple[tuple[CalendarDay, ...], dict[dt.date, tuple[ExpiringLot, ...]],
-                               dt.date | None]) -> None:
+        return work
+
+    def _cache_key(self, first: dt.date, last: dt.date, week: bool) -> tuple[Any, ...]:
+        return first, last, week, self.filters.filters(), self._as_of
+
+    def _load_month(self) -> None:
+        wanted = (self.model.first_day(), self.model.last_day(), self.model.week_mode)
+        first, last, week = self._month_range()
+        key = self._cache_key(first, last, week)
+
+        def done(result: _MonthRead) -> None:
             days, lots, today = result
+            self._month_cache[key] = result
             if (self.model.first_day(), self.model.last_day(), self.model.week_mode) != wanted:
                 self.stale_dropped.emit()  # the person moved on while this month was read
                 return
@@ -859,16 +869,51 @@ class ExpiryCalendarPage(QWidget):
             self._show_notice()
             self.month_shown.emit(days)
 
+        if key in self._month_cache:  # read a moment ago, or ahead of the person paging: shown at once
+            done(self._month_cache[key])
+            self._prefetch_neighbours()
+            return
+
         def finished() -> None:
             self._month_running = None
             if self._month_wanted:
                 self._month_wanted = False
                 self._load_month()
+            else:
+                self._prefetch_neighbours()
 
-        operation = self._ctx.runner.run(work, on_done=while_alive(self, done),
+        operation = self._ctx.runner.run(self._month_work(first, last, week), on_done=while_alive(self, done),
                                          on_failed=while_alive(self, self._on_failed))
         operation.signals.finished.connect(lambda: shiboken6.isValid(self) and finished())
         self._month_running = operation
+
+    def _prefetch_neighbours(self) -> None:
+        """Read the months before and after the one shown, so that PgUp / PgDn show theirs at once (one read
+        at a time, only while nothing else is being read; a change to the records empties the cache)."""
+        if self.model.week_mode or self._month_running is not None or self._prefetching:
+            return
+        for step in (1, -1):
+            first, last, week = self._month_range(add_months(self.model.month.replace(day=1), step))
+            key = self._cache_key(first, last, week)
+            if key in self._month_cache:
+                continue
+            generation = self._cache_generation
+
+            def keep(result: _MonthRead, key: tuple[Any, ...] = key, generation: int = generation) -> None:
+                if generation == self._cache_generation:
+                    self._month_cache[key] = result
+                    while len(self._month_cache) > MONTH_CACHE_SIZE:
+                        self._month_cache.pop(next(iter(self._month_cache)))
+
+            def finished() -> None:
+                self._prefetching = False
+                self._prefetch_neighbours()
+
+            self._prefetching = True
+            operation = self._ctx.runner.run(self._month_work(first, last, week), on_done=while_alive(self, keep),
+                                             on_failed=lambda _exc: None)  # the person's own read says why
+            operation.signals.finished.connect(lambda: shiboken6.isValid(self) and finished())
+            return
 
     def _load_agenda(self) -> None:
         self._agenda_token += 1
@@ -997,6 +1042,8 @@ class ExpiryCalendarPage(QWidget):
 
     def _on_records_changed(self, tables: frozenset[str] | None) -> None:
         if tables is None or tables & CALENDAR_TABLES:
+            self._month_cache.clear()
+            self._cache_generation += 1  # a read under way when the records changed is not kept
             self.reload()
             if self.day_panel.day is not None:
                 self.open_day(self.day_panel.day)

@@ -15,8 +15,10 @@ from app.errors import AlreadyHandled, InvalidInput
 from app.services.expiry import (
     DEFAULT_THRESHOLDS,
     ExpiryFilters,
+    _rows,
     acknowledge_alert,
     band_of,
+    calendar_days,
     calendar_month,
     list_expiring,
     lots_expiring_on,
@@ -256,6 +258,20 @@ def test_a_calendar_month_counts_lots_per_day_with_the_tightest_band(stock: Stoc
     day = stock.today + dt.timedelta(days=20)
     days = {d.day: d for d in calendar_month(uow, year=day.year, month=day.month)}
     assert (days[day].lots, days[day].on_hand, days[day].band) == (1, 50, 30)
+
+
+def test_the_servers_day_sums_agree_with_the_lots_listed_one_by_one(stock: Stock, make_person) -> None:
+    """calendar_days sums in SQL what the day lists show lot by lot (band_of included), expired lots too."""
+    uow = person_uow(make_person("auditor"))
+    first, last = stock.today - dt.timedelta(days=60), stock.today + dt.timedelta(days=500)
+    for as_of in (stock.today, stock.today + dt.timedelta(days=45)):
+        listed: dict[dt.date, list] = {}
+        for lot in _rows(uow, first=first, last=last, as_of=as_of, filters=None):
+            listed.setdefault(lot.expiry_date, []).append(lot)
+        expected = [(d, len(ls), sum(x.on_hand for x in ls), min((x.band for x in ls if x.band is not None),
+                                                               default=None)) for d, ls in sorted(listed.items())]
+        summed = [(d.day, d.lots, d.on_hand, d.band) for d in calendar_days(uow, first=first, last=last, as_of=as_of)]
+        assert summed == expected and len(summed) >= 4
 
 
 def test_the_ics_file_has_an_event_per_lot_with_a_reminder_at_each_threshold_ahead(stock: Stock, make_person,

@@ -17,7 +17,7 @@ from app.db.uow import UnitOfWork
 from app.models.enums import LotStatus, MovementKind, PartyKind
 from app.services.identity import Account
 from app.views.context import ViewContext
-from app.views.expiry_calendar import ExpiryCalendarPage
+from app.views.expiry_calendar import ExpiryCalendarPage, add_months
 from app.views.operations import ChangeBroadcast, OperationRunner
 from tests.factories import make_lot, make_party, make_product, move
 
@@ -115,3 +115,28 @@ def test_the_report_link_asks_for_the_expiry_report_of_the_agenda_horizon(qtbot:
     with qtbot.wait_signal(page.report_requested, timeout=5_000) as asked:
         page.report_action.trigger()
     assert asked.args[0] == "expiry" and asked.args[1]["days"] == page.agenda.days()
+
+
+def test_the_next_month_is_read_ahead_so_paging_shows_it_at_once_and_a_change_reads_it_anew(
+        qtbot: QtBot, ctx: ViewContext, today: dt.date, session: Session) -> None:
+    page = open_page(qtbot, ctx, today)
+    day = today + dt.timedelta(days=40)
+    this_month = day.replace(day=1)
+    page.move_to(this_month)
+    next_key = page._cache_key(*page._month_range(add_months(this_month, 1)))
+    qtbot.wait_until(lambda: next_key in page._month_cache, timeout=20_000)  # read ahead, off the GUI thread
+
+    shown: list[object] = []
+    page.month_shown.connect(shown.append)
+    page.move_to(add_months(this_month, 1))
+    assert len(shown) == 1  # from what was read ahead: no wait for the database
+
+    page.move_to(day)
+    qtbot.wait_until(lambda: page.model.count_on(day) == 1, timeout=20_000)
+    lot = make_lot(session, make_product(session), lot_no="CAL-40B", status=LotStatus.RELEASED, expiry_date=day,
+                   production_date=today - dt.timedelta(days=10), quantity=5)
+    move(session, MovementKind.PRODUCE, lot, 5, dest=make_party(session, PartyKind.MANUFACTURER), on=today)
+    session.flush()
+    ctx.broadcast.announce(frozenset({"lot", "movement"}))  # what another workstation's change arrives as
+    assert next_key not in page._month_cache  # what was read before the change is not shown again
+    qtbot.wait_until(lambda: page.model.count_on(day) == 2, timeout=20_000)
