@@ -628,14 +628,67 @@ def list_recalls(uow: UnitOfWork, *, open_only: bool = False) -> list[RecallRow]
         return [RecallRow(*r) for r in _driver(uow).execute(LIST_SQL, {"open_only": open_only})]
 
 
+# The facts _kpis counts from a loaded case, counted here by the database for many drills at once: a hub
+# drill read whole is ~320 k rows (seconds each), its aggregate a few index scans.
+TREND_SQL = """
+WITH drills AS (
+    SELECT id, opened_at, scope_frozen_at, contained_at FROM recall_case WHERE kind = 'drill'
+     ORDER BY opened_at DESC, id DESC LIMIT %(limit)s
+)
+SELECT d.id, d.opened_at, d.scope_frozen_at, d.contained_at, k.total, k.notified, k.last_notified, k.acknowledged,
+       l.made, l.made_reconciled
+  FROM drills d
+ CROSS JOIN LATERAL (SELECT count(*) AS total, count(notified_at) AS notified, max(notified_at) AS last_notified,
+                            count(acknowledged_at) AS acknowledged
+                       FROM recall_consignee WHERE recall_id = d.id) k
+ CROSS JOIN LATERAL (SELECT coalesce(sum(made), 0)::bigint AS made,
+                            coalesce(sum(made) FILTER (WHERE on_hand + shipped - returned + consumed + scrapped = made),
+                                     0)::bigint AS made_reconciled
+                       FROM recall_lot WHERE recall_id = d.id) l
+ ORDER BY d.opened_at, d.id
+"""
+# The lots a data gap names (RecallLot's columns, in recall_case's order): no produce movement, or made ≠
+# on hand + shipped − returned + consumed + scrapped (RecallLot.reconciled, DESIGN §4).
+TREND_LOT_GAPS_SQL = """
+SELECT rl.recall_id, rl.lot_id, p.di, l.lot_no, p.name, rl.relation, rl.status_before, rl.made, rl.on_hand,
+       rl.shipped, rl.returned, rl.consumed, rl.scrapped, rl.produced
+  FROM recall_lot rl JOIN lot l ON l.id = rl.lot_id JOIN product p ON p.id = l.product_id
+ WHERE rl.recall_id = ANY (%(ids)s)
+   AND (rl.produced = 0 OR rl.on_hand + rl.shipped - rl.returned + rl.consumed + rl.scrapped <> rl.made)
+ ORDER BY rl.recall_id, rl.relation DESC, p.di, l.lot_no
+"""
+# Consignees that may lack a contact person and a phone, in recall_case's order. A text of nothing but
+# whitespace has no letter or digit, so this is a superset of the gaps; _kpis_from decides with str.strip(),
+# exactly as for a loaded case.
+TREND_PARTY_GAPS_SQL = """
+SELECT c.recall_id, pa.code, pa.name, pa.contact, pa.phone
+  FROM recall_consignee c JOIN party pa ON pa.id = c.party_id
+ WHERE c.recall_id = ANY (%(ids)s) AND pa.contact !~ '[[:alnum:]]' AND pa.phone !~ '[[:alnum:]]'
+ ORDER BY c.recall_id, c.tier, pa.code
+"""
+
+
 def drill_kpi_trend(uow: UnitOfWork, *, limit: int = 20) -> list[tuple[int, dt.datetime, RecallKpis]]:
-    """The KPIs of the latest drills, oldest first: the chart a site shows an inspector."""
+    """The KPIs of the latest drills, oldest first: the chart a site shows an inspector. The same KPIs as each
+    drill's `RecallCase.kpis`, from aggregates instead of the whole case."""
     with uow:
         conn = _driver(uow)
-        ids = [r[0] for r in conn.execute(
-            "SELECT id FROM recall_case WHERE kind = 'drill' ORDER BY opened_at DESC, id DESC LIMIT %s", (limit,))]
-        cases = [recall_case(conn, i) for i in reversed(ids)]
-    return [(c.id, c.opened_at, c.kpis) for c in cases]
+        heads = conn.execute(TREND_SQL, {"limit": limit}).fetchall()
+        ids = [h[0] for h in heads]
+        lot_gaps: dict[int, list[RecallLot]] = {i: [] for i in ids}
+        party_gaps: dict[int, list[tuple[str, str, str, str]]] = {i: [] for i in ids}
+        for recall_id, *lot in conn.execute(TREND_LOT_GAPS_SQL, {"ids": ids}):
+            lot_gaps[recall_id].append(RecallLot(*lot))
+        for recall_id, *party in conn.execute(TREND_PARTY_GAPS_SQL, {"ids": ids}):
+            party_gaps[recall_id].append(tuple(party))  # type: ignore[arg-type]
+    trend = []
+    for recall_id, opened, frozen, contained, total, notified, last, acked, made, made_reconciled in heads:
+        facts = _KpiFacts(opened_at=opened, scope_frozen_at=frozen, contained_at=contained, consignees=total,
+                          notified=notified, last_notified_at=last, acknowledged=acked, made=made,
+                          made_reconciled=made_reconciled, lot_gaps=lot_gaps[recall_id],
+                          party_gaps=party_gaps[recall_id])
+        trend.append((recall_id, opened, _kpis_from(facts)))
+    return trend
 
 
 def scope_change(uow: UnitOfWork, recall_id: int) -> ScopeChange:
@@ -654,33 +707,60 @@ def scope_change(uow: UnitOfWork, recall_id: int) -> ScopeChange:
 # == KPIs =======================================================================================
 
 
+@dataclass(frozen=True)
+class _KpiFacts:
+    """What the KPIs are computed from: the same facts whether counted from a loaded case or by SQL."""
+
+    opened_at: dt.datetime
+    scope_frozen_at: dt.datetime | None
+    contained_at: dt.datetime | None
+    consignees: int
+    notified: int
+    last_notified_at: dt.datetime | None
+    acknowledged: int
+    made: int
+    made_reconciled: int
+    lot_gaps: Sequence[RecallLot]  # the lots with no produce movement or that do not reconcile, in case order
+    party_gaps: Sequence[tuple[str, str, str, str]]  # (party, name, contact, phone), candidates in case order
+
+
 def _kpis(case: RecallCase) -> RecallKpis:
-    opened = case.opened_at
-    scope = _seconds(case.scope_frozen_at, opened)
-    notified = [c.notified_at for c in case.consignees]
-    notify_all = (max(notified) - opened).total_seconds() if notified and all(notified) else None  # type: ignore[type-var,operator]
-    made = sum(lot.made for lot in case.lots)
-    reconciled = sum(lot.made for lot in case.lots if lot.reconciled)
-    acked = sum(c.acknowledged_at is not None for c in case.consignees)
+    notified = [c.notified_at for c in case.consignees if c.notified_at is not None]
+    return _kpis_from(_KpiFacts(
+        opened_at=case.opened_at, scope_frozen_at=case.scope_frozen_at, contained_at=case.contained_at,
+        consignees=len(case.consignees), notified=len(notified), last_notified_at=max(notified, default=None),
+        acknowledged=sum(c.acknowledged_at is not None for c in case.consignees),
+        made=sum(lot.made for lot in case.lots),
+        made_reconciled=sum(lot.made for lot in case.lots if lot.reconciled),
+        lot_gaps=[lot for lot in case.lots if lot.produced == 0 or not lot.reconciled],
+        party_gaps=[(c.party, c.name, c.contact, c.phone) for c in case.consignees]))
+
+
+def _kpis_from(facts: _KpiFacts) -> RecallKpis:
+    opened = facts.opened_at
+    everyone_notified = facts.consignees > 0 and facts.notified == facts.consignees
+    notify_all = (facts.last_notified_at - opened).total_seconds() \
+        if everyone_notified and facts.last_notified_at is not None else None
     gaps: list[str] = []
-    if not case.consignees:
+    if not facts.consignees:
         gaps.append("No lot in scope was shipped from our sites: there is no consignee to notify.")
-    for lot in case.lots:
+    for lot in facts.lot_gaps:
         if lot.produced == 0:
             gaps.append(f"Lot {lot.lot_no} ({lot.di}) has no produce movement.")
         if not lot.reconciled:
             gaps.append(f"Lot {lot.lot_no} ({lot.di}) does not reconcile: made {lot.made}, accounted {lot.accounted} "
                         f"(on hand {lot.on_hand} + shipped {lot.shipped} − returned {lot.returned} + consumed "
                         f"{lot.consumed} + scrapped {lot.scrapped}).")
-    for c in case.consignees:
-        if not (c.contact.strip() or c.phone.strip()):
-            gaps.append(f"Consignee {c.party} ({c.name}) has no contact person or phone.")
+    for party, name, contact, phone in facts.party_gaps:
+        if not (contact.strip() or phone.strip()):
+            gaps.append(f"Consignee {party} ({name}) has no contact person or phone.")
     return RecallKpis(
-        time_to_identify_s=scope,
-        time_to_contain_s=_seconds(case.contained_at, opened),
+        time_to_identify_s=_seconds(facts.scope_frozen_at, opened),
+        time_to_contain_s=_seconds(facts.contained_at, opened),
         time_to_notify_all_s=notify_all,
-        quantity_reconciled_pct=round(100.0 * reconciled / made, 1) if made else None,
-        consignees_acknowledged_pct=round(100.0 * acked / len(case.consignees), 1) if case.consignees else None,
+        quantity_reconciled_pct=round(100.0 * facts.made_reconciled / facts.made, 1) if facts.made else None,
+        consignees_acknowledged_pct=round(100.0 * facts.acknowledged / facts.consignees, 1)
+        if facts.consignees else None,
         data_gaps=tuple(gaps),
     )
 
