@@ -414,7 +414,9 @@ def close_recall(base_args: dict[str, str], *, login: str, password: str, code: 
 
 def _sign(signer: Signer, recall_id: int, meaning: str) -> None:
     conn = signer.conn
-    canonical = conn.execute("SELECT mt_recall_canonical(%s)", (recall_id,)).fetchone()[0]
+    # The content as it stands, built once: the database keeps its digest for mt_sign_recall's check in this
+    # transaction (migration 0010).
+    canonical = conn.execute("SELECT mt_recall_signing_content(%s)", (recall_id,)).fetchone()[0]
     if canonical is None or '"case": null' in canonical:
         raise NotFound(f"There is no recall {recall_id}.")
     digest = content_digest(canonical)

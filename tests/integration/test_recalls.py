@@ -202,6 +202,36 @@ def test_the_frozen_scope_cannot_be_rewritten_even_by_its_opener(chain: Chain, d
             conn.execute("SELECT mt_sign_recall(%s, 'closed', %s, %s, %s)", (case.id, b"\0" * 32, b"\0" * 64, key_id))
 
 
+@pytest.mark.clause("21 CFR 11.70")
+def test_the_content_kept_for_signing_no_longer_counts_once_the_case_changes_and_never_outlives_its_transaction(
+        chain: Chain, database: Database, owner_conn, make_person) -> None:
+    import hashlib
+
+    regulatory = make_person("regulatory")
+    with regulatory.verified_connection() as conn:
+        conn.autocommit = False
+        key_id = conn.execute("SELECT key_id FROM mt_my_signing_key()").fetchone()[0]
+        recall_id = conn.execute("SELECT mt_open_recall('drill', 1, %s, '{}', 'stale digest', '')",
+                                 ([chain.component],)).fetchone()[0]
+        canonical = conn.execute("SELECT mt_recall_signing_content(%s)", (recall_id,)).fetchone()[0]
+        party = conn.execute("SELECT min(party_id) FROM recall_consignee WHERE recall_id = %s",
+                             (recall_id,)).fetchone()[0]
+        conn.execute("SELECT mt_recall_notify(%s, %s, 'phone')", (recall_id, party))  # same transaction
+        with pytest.raises(psycopg.Error, match="changed while you were signing"):
+            conn.execute("SELECT mt_sign_recall(%s, 'initiated', %s, %s, %s)",
+                         (recall_id, hashlib.sha256(canonical.encode()).digest(), b"\0" * 64, key_id))
+        conn.rollback()
+
+    case = open_case(database, regulatory, drill=True)
+    with regulatory.verified_connection() as conn:
+        conn.autocommit = False
+        assert conn.execute("SELECT mt_recall_signing_content(%s)", (case.id,)).fetchone()[0] is not None
+        conn.commit()  # content read for a signature never made
+    assert owner_conn.execute("SELECT count(*) FROM recall_signing_digest").fetchone()[0] == 0
+    with regulatory.verified_connection() as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("SELECT * FROM recall_signing_digest")
+
+
 def test_new_shipments_since_opening_show_as_a_scope_change(chain: Chain, database: Database, owner_conn,
                                                             make_person) -> None:
     case = open_case(database, make_person("regulatory"), drill=True)
