@@ -339,6 +339,16 @@ class ScopeChange:
         return "; ".join(parts) + "."
 
 
+@dataclass(frozen=True)
+class RecallOpened:
+    """A case just opened and signed "Recall initiated", without its scope (see initiate_recall)."""
+
+    id: int
+    kind: str
+    level: int
+    scope_frozen_at: dt.datetime
+
+
 # == Opening and closing: the signing ceremony ==================================================
 
 
@@ -374,12 +384,32 @@ def open_recall(
     level: int, drill: bool, reason: str, health_hazard: str = "", serial: str | None = None,
     made_from: dt.date | None = None, made_until: dt.date | None = None,
 ) -> RecallCase:
-    """Open a recall (or a drill) and sign it "Recall initiated", in one transaction.
+    """Open a recall (or a drill) and sign it "Recall initiated", in one transaction, and read the whole case
+    back (the command line's document; `initiate_recall` is the same ceremony without the read-back).
 
     The database computes and freezes the scope and, for a real recall, holds the stock; a refusal or a
     lost connection at any point leaves nothing opened and no stock held.
     """
     start = Trigger(lot_no, di, serial, made_from, made_until)
+    return _open_and_sign(base_args, start, login=login, password=password, code=code, level=level, drill=drill,
+                          reason=reason, health_hazard=health_hazard, read_back=recall_case)
+
+
+def initiate_recall(
+    base_args: dict[str, str], *, login: str, password: str, code: str, lot_no: str = "", di: str | None = None,
+    level: int, drill: bool, reason: str, health_hazard: str = "", serial: str | None = None,
+    made_from: dt.date | None = None, made_until: dt.date | None = None,
+) -> RecallOpened:
+    """The ceremony of `open_recall` (same rules, same refusals), returning only what was opened: the GUI reads
+    the case afterwards on its own pool, so a hub lot's ~320 k scope rows are not read twice."""
+    start = Trigger(lot_no, di, serial, made_from, made_until)
+    return _open_and_sign(base_args, start, login=login, password=password, code=code, level=level, drill=drill,
+                          reason=reason, health_hazard=health_hazard, read_back=_opened)
+
+
+def _open_and_sign(base_args: dict[str, str], start: Trigger, *, login: str, password: str, code: str, level: int,
+                   drill: bool, reason: str, health_hazard: str,
+                   read_back: Callable[[psycopg.Connection, int], T]) -> T:
     start.check()
     if level not in LEVELS:
         raise InvalidInput("The recall level is 1, 2 or 3 (一级, 二级, 三级 = Class I, II, III).")
@@ -397,7 +427,13 @@ def open_recall(
         except psycopg.Error as exc:
             raise _refusal(conn, exc) from None
         conn.autocommit = True
-        return recall_case(conn, recall_id)
+        return read_back(conn, recall_id)
+
+
+def _opened(conn: psycopg.Connection, recall_id: int) -> RecallOpened:
+    kind, level, scope_frozen_at = conn.execute(
+        "SELECT kind, level, scope_frozen_at FROM recall_case WHERE id = %s", (recall_id,)).fetchone()
+    return RecallOpened(recall_id, kind, level, scope_frozen_at)
 
 
 def close_recall(base_args: dict[str, str], *, login: str, password: str, code: str, recall_id: int) -> RecallCase:

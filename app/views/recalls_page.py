@@ -60,6 +60,7 @@ from app.services.recalls import (
     RecallCase,
     RecallConsignee,
     RecallKpis,
+    RecallOpened,
     RecallRow,
     ScopeChange,
     draw_effectiveness_checks,
@@ -1114,6 +1115,6 @@ class RecallsPage(QWidget):
         if row is not None:
             self.detail.show_case(row.id)
 
-    def _on_signed(self, case: RecallCase) -> None:
+    def _on_signed(self, case: RecallCase | RecallOpened) -> None:
         self.detail.show_case(case.id)
         self.reload()

@@ -12,6 +12,7 @@ from app.errors import ComplianceError, InvalidCredentials, InvalidInput, NotFou
 from app.services.recalls import (
     draw_effectiveness_checks,
     drill_kpi_trend,
+    initiate_recall,
     list_recalls,
     load_recall,
     open_recall,
@@ -66,6 +67,19 @@ def test_a_drill_freezes_the_scope_through_genealogy_and_every_tier_and_changes_
     assert case.kpis.quantity_reconciled_pct == 100.0
     assert any("RC-H2" in gap and "no contact" in gap for gap in case.kpis.data_gaps)
     assert [s.meaning for s in case.signatures] == ["initiated"]
+
+
+def test_the_ceremony_without_read_back_opens_and_signs_the_same_case(chain: Chain, database: Database,
+                                                                     make_person) -> None:
+    regulatory = make_person("regulatory")
+    opened = initiate_recall(database.connect_args, login=regulatory.login, password=regulatory.password,
+                             code=regulatory.next_code(), lot_no="C-100", level=2, drill=True, reason="Seal may leak")
+
+    case = load_recall(person_uow(regulatory), opened.id)
+    assert (opened.kind, opened.level, opened.scope_frozen_at) == ("drill", 2, case.scope_frozen_at)
+    assert [s.meaning for s in case.signatures] == ["initiated"]
+    assert {(line.party, line.lot_no) for line in case.lines} == {("RC-DIST", "C-100"), ("RC-DIST", "F-10"),
+                                                                  ("RC-H1", "F-10"), ("RC-H2", "F-10")}
 
 
 @pytest.mark.clause("21 CFR 11.70")

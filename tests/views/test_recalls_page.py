@@ -266,7 +266,10 @@ def test_a_drill_on_a_products_lots_made_in_a_date_range(
     qtbot.wait(50)  # the dialog grows to fit the rows it now shows
     shoot(dialog, "recalls-start-product-range")
     sign(qtbot, dialog, regulatory)
-    case = dialog.case
-    assert case is not None and case.trigger["type"] == "product"
+    assert dialog.case is not None
+    recall_id = dialog.case.id
+    qtbot.waitUntil(lambda: page.detail.case is not None and page.detail.case.id == recall_id, timeout=LOAD_TIMEOUT)
+    case = page.detail.case
+    assert case.trigger["type"] == "product"
     assert {lot.lot_no for lot in case.lots} == {"F-10", "Q-5"}
     qtbot.waitUntil(lambda: any(r.trigger_lot == "F-10 … Q-5 (2 lots)" for r in page.rows()), timeout=LOAD_TIMEOUT)
