@@ -116,7 +116,7 @@ def _initiate(db: Database, person: BenchPerson, hub: tuple[str, str]) -> Recall
 
 def _inside_open(db: Database, person: BenchPerson, lot_id: int) -> tuple[float, float]:
     """mt_open_recall timed on the signer's verified connection, then rolled back (nothing is kept: the
-    case was never signed); and mt_recall_canonical of the uncommitted case, as _sign computes it."""
+    case was never signed); and mt_recall_canonical of the uncommitted case (what _sign digests)."""
     conn = connect_as(db.connect_args, person.login, PASSWORD)
     try:
         verify_second_factor(conn, person.next_code(), idle_minutes=5)
