@@ -100,6 +100,7 @@ FUNCTION_GRANTS: dict[str, tuple[str, ...]] = {
     "mt_set_work_day(date, boolean, text, text)": ("admin", "regulatory"),
     "mt_open_recall(text, integer, bigint[], jsonb, text, text)": ("qa_approver", "regulatory"),
     "mt_sign_recall(bigint, text, bytea, bytea, bigint)": ("qa_approver", "regulatory"),
+    "mt_recall_signing_content(bigint)": ("qa_approver", "regulatory"),  # 0010: what the signer signs
     "mt_recall_draw_checks(bigint, text)": ("qa_approver", "regulatory"),
     "mt_recall_notify(bigint, bigint, text)": _RECALL_WORKERS,
     "mt_recall_ack(bigint, bigint)": _RECALL_WORKERS,

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import json
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -337,6 +339,16 @@ class ScopeChange:
         return "; ".join(parts) + "."
 
 
+@dataclass(frozen=True)
+class RecallOpened:
+    """A case just opened and signed "Recall initiated", without its scope (see initiate_recall)."""
+
+    id: int
+    kind: str
+    level: int
+    scope_frozen_at: dt.datetime
+
+
 # == Opening and closing: the signing ceremony ==================================================
 
 
@@ -372,12 +384,32 @@ def open_recall(
     level: int, drill: bool, reason: str, health_hazard: str = "", serial: str | None = None,
     made_from: dt.date | None = None, made_until: dt.date | None = None,
 ) -> RecallCase:
-    """Open a recall (or a drill) and sign it "Recall initiated", in one transaction.
+    """Open a recall (or a drill) and sign it "Recall initiated", in one transaction, and read the whole case
+    back (the command line's document; `initiate_recall` is the same ceremony without the read-back).
 
     The database computes and freezes the scope and, for a real recall, holds the stock; a refusal or a
     lost connection at any point leaves nothing opened and no stock held.
     """
     start = Trigger(lot_no, di, serial, made_from, made_until)
+    return _open_and_sign(base_args, start, login=login, password=password, code=code, level=level, drill=drill,
+                          reason=reason, health_hazard=health_hazard, read_back=recall_case)
+
+
+def initiate_recall(
+    base_args: dict[str, str], *, login: str, password: str, code: str, lot_no: str = "", di: str | None = None,
+    level: int, drill: bool, reason: str, health_hazard: str = "", serial: str | None = None,
+    made_from: dt.date | None = None, made_until: dt.date | None = None,
+) -> RecallOpened:
+    """The ceremony of `open_recall` (same rules, same refusals), returning only what was opened: the GUI reads
+    the case afterwards on its own pool, so a hub lot's ~320 k scope rows are not read twice."""
+    start = Trigger(lot_no, di, serial, made_from, made_until)
+    return _open_and_sign(base_args, start, login=login, password=password, code=code, level=level, drill=drill,
+                          reason=reason, health_hazard=health_hazard, read_back=_opened)
+
+
+def _open_and_sign(base_args: dict[str, str], start: Trigger, *, login: str, password: str, code: str, level: int,
+                   drill: bool, reason: str, health_hazard: str,
+                   read_back: Callable[[psycopg.Connection, int], T]) -> T:
     start.check()
     if level not in LEVELS:
         raise InvalidInput("The recall level is 1, 2 or 3 (一级, 二级, 三级 = Class I, II, III).")
@@ -395,7 +427,13 @@ def open_recall(
         except psycopg.Error as exc:
             raise _refusal(conn, exc) from None
         conn.autocommit = True
-        return recall_case(conn, recall_id)
+        return read_back(conn, recall_id)
+
+
+def _opened(conn: psycopg.Connection, recall_id: int) -> RecallOpened:
+    kind, level, scope_frozen_at = conn.execute(
+        "SELECT kind, level, scope_frozen_at FROM recall_case WHERE id = %s", (recall_id,)).fetchone()
+    return RecallOpened(recall_id, kind, level, scope_frozen_at)
 
 
 def close_recall(base_args: dict[str, str], *, login: str, password: str, code: str, recall_id: int) -> RecallCase:
@@ -414,7 +452,9 @@ def close_recall(base_args: dict[str, str], *, login: str, password: str, code: 
 
 def _sign(signer: Signer, recall_id: int, meaning: str) -> None:
     conn = signer.conn
-    canonical = conn.execute("SELECT mt_recall_canonical(%s)", (recall_id,)).fetchone()[0]
+    # The content as it stands, built once: the database keeps its digest for mt_sign_recall's check in this
+    # transaction (migration 0010).
+    canonical = conn.execute("SELECT mt_recall_signing_content(%s)", (recall_id,)).fetchone()[0]
     if canonical is None or '"case": null' in canonical:
         raise NotFound(f"There is no recall {recall_id}.")
     digest = content_digest(canonical)
@@ -561,7 +601,39 @@ def load_recall(uow: UnitOfWork, recall_id: int) -> RecallCase:
         return recall_case(_driver(uow), recall_id)
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_resume = False
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a case's rows become objects. A hub lot's case is ~450 k new
+    objects (none in a cycle); the full collections they set off held the GIL for 100–200 ms each in the
+    worker thread, and the GUI thread stood still meanwhile (DESIGN §7: stalls ≤ 100 ms). Reference
+    counting still frees everything; the collector runs again afterwards. Nested and concurrent loads
+    share one pause: the last one out resumes it, and only if it was running before."""
+    global _gc_pauses, _gc_resume
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_resume = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_resume:
+                gc.enable()
+
+
 def recall_case(conn: psycopg.Connection, recall_id: int) -> RecallCase:
+    with _cyclic_gc_paused():
+        return _recall_case(conn, recall_id)
+
+
+def _recall_case(conn: psycopg.Connection, recall_id: int) -> RecallCase:
     head = conn.execute(
         "SELECT id, kind, level, state, trigger, reason, health_hazard, effectiveness_level, opened_by, opened_at, "
         "notify_deadline, plan_deadline, fda_report_deadline, closed_by, closed_at, scope_frozen_at, contained_at, "
@@ -628,14 +700,67 @@ def list_recalls(uow: UnitOfWork, *, open_only: bool = False) -> list[RecallRow]
         return [RecallRow(*r) for r in _driver(uow).execute(LIST_SQL, {"open_only": open_only})]
 
 
+# The facts _kpis counts from a loaded case, counted here by the database for many drills at once: a hub
+# drill read whole is ~320 k rows (seconds each), its aggregate a few index scans.
+TREND_SQL = """
+WITH drills AS (
+    SELECT id, opened_at, scope_frozen_at, contained_at FROM recall_case WHERE kind = 'drill'
+     ORDER BY opened_at DESC, id DESC LIMIT %(limit)s
+)
+SELECT d.id, d.opened_at, d.scope_frozen_at, d.contained_at, k.total, k.notified, k.last_notified, k.acknowledged,
+       l.made, l.made_reconciled
+  FROM drills d
+ CROSS JOIN LATERAL (SELECT count(*) AS total, count(notified_at) AS notified, max(notified_at) AS last_notified,
+                            count(acknowledged_at) AS acknowledged
+                       FROM recall_consignee WHERE recall_id = d.id) k
+ CROSS JOIN LATERAL (SELECT coalesce(sum(made), 0)::bigint AS made,
+                            coalesce(sum(made) FILTER (WHERE on_hand + shipped - returned + consumed + scrapped = made),
+                                     0)::bigint AS made_reconciled
+                       FROM recall_lot WHERE recall_id = d.id) l
+ ORDER BY d.opened_at, d.id
+"""
+# The lots a data gap names (RecallLot's columns, in recall_case's order): no produce movement, or made ≠
+# on hand + shipped − returned + consumed + scrapped (RecallLot.reconciled, DESIGN §4).
+TREND_LOT_GAPS_SQL = """
+SELECT rl.recall_id, rl.lot_id, p.di, l.lot_no, p.name, rl.relation, rl.status_before, rl.made, rl.on_hand,
+       rl.shipped, rl.returned, rl.consumed, rl.scrapped, rl.produced
+  FROM recall_lot rl JOIN lot l ON l.id = rl.lot_id JOIN product p ON p.id = l.product_id
+ WHERE rl.recall_id = ANY (%(ids)s)
+   AND (rl.produced = 0 OR rl.on_hand + rl.shipped - rl.returned + rl.consumed + rl.scrapped <> rl.made)
+ ORDER BY rl.recall_id, rl.relation DESC, p.di, l.lot_no
+"""
+# Consignees that may lack a contact person and a phone, in recall_case's order. A text of nothing but
+# whitespace has no letter or digit, so this is a superset of the gaps; _kpis_from decides with str.strip(),
+# exactly as for a loaded case.
+TREND_PARTY_GAPS_SQL = """
+SELECT c.recall_id, pa.code, pa.name, pa.contact, pa.phone
+  FROM recall_consignee c JOIN party pa ON pa.id = c.party_id
+ WHERE c.recall_id = ANY (%(ids)s) AND pa.contact !~ '[[:alnum:]]' AND pa.phone !~ '[[:alnum:]]'
+ ORDER BY c.recall_id, c.tier, pa.code
+"""
+
+
 def drill_kpi_trend(uow: UnitOfWork, *, limit: int = 20) -> list[tuple[int, dt.datetime, RecallKpis]]:
-    """The KPIs of the latest drills, oldest first: the chart a site shows an inspector."""
+    """The KPIs of the latest drills, oldest first: the chart a site shows an inspector. The same KPIs as each
+    drill's `RecallCase.kpis`, from aggregates instead of the whole case."""
     with uow:
         conn = _driver(uow)
-        ids = [r[0] for r in conn.execute(
-            "SELECT id FROM recall_case WHERE kind = 'drill' ORDER BY opened_at DESC, id DESC LIMIT %s", (limit,))]
-        cases = [recall_case(conn, i) for i in reversed(ids)]
-    return [(c.id, c.opened_at, c.kpis) for c in cases]
+        heads = conn.execute(TREND_SQL, {"limit": limit}).fetchall()
+        ids = [h[0] for h in heads]
+        lot_gaps: dict[int, list[RecallLot]] = {i: [] for i in ids}
+        party_gaps: dict[int, list[tuple[str, str, str, str]]] = {i: [] for i in ids}
+        for recall_id, *lot in conn.execute(TREND_LOT_GAPS_SQL, {"ids": ids}):
+            lot_gaps[recall_id].append(RecallLot(*lot))
+        for recall_id, *party in conn.execute(TREND_PARTY_GAPS_SQL, {"ids": ids}):
+            party_gaps[recall_id].append(tuple(party))  # type: ignore[arg-type]
+    trend = []
+    for recall_id, opened, frozen, contained, total, notified, last, acked, made, made_reconciled in heads:
+        facts = _KpiFacts(opened_at=opened, scope_frozen_at=frozen, contained_at=contained, consignees=total,
+                          notified=notified, last_notified_at=last, acknowledged=acked, made=made,
+                          made_reconciled=made_reconciled, lot_gaps=lot_gaps[recall_id],
+                          party_gaps=party_gaps[recall_id])
+        trend.append((recall_id, opened, _kpis_from(facts)))
+    return trend
 
 
 def scope_change(uow: UnitOfWork, recall_id: int) -> ScopeChange:
@@ -654,33 +779,60 @@ def scope_change(uow: UnitOfWork, recall_id: int) -> ScopeChange:
 # == KPIs =======================================================================================
 
 
+@dataclass(frozen=True)
+class _KpiFacts:
+    """What the KPIs are computed from: the same facts whether counted from a loaded case or by SQL."""
+
+    opened_at: dt.datetime
+    scope_frozen_at: dt.datetime | None
+    contained_at: dt.datetime | None
+    consignees: int
+    notified: int
+    last_notified_at: dt.datetime | None
+    acknowledged: int
+    made: int
+    made_reconciled: int
+    lot_gaps: Sequence[RecallLot]  # the lots with no produce movement or that do not reconcile, in case order
+    party_gaps: Sequence[tuple[str, str, str, str]]  # (party, name, contact, phone), candidates in case order
+
+
 def _kpis(case: RecallCase) -> RecallKpis:
-    opened = case.opened_at
-    scope = _seconds(case.scope_frozen_at, opened)
-    notified = [c.notified_at for c in case.consignees]
-    notify_all = (max(notified) - opened).total_seconds() if notified and all(notified) else None  # type: ignore[type-var,operator]
-    made = sum(lot.made for lot in case.lots)
-    reconciled = sum(lot.made for lot in case.lots if lot.reconciled)
-    acked = sum(c.acknowledged_at is not None for c in case.consignees)
+    notified = [c.notified_at for c in case.consignees if c.notified_at is not None]
+    return _kpis_from(_KpiFacts(
+        opened_at=case.opened_at, scope_frozen_at=case.scope_frozen_at, contained_at=case.contained_at,
+        consignees=len(case.consignees), notified=len(notified), last_notified_at=max(notified, default=None),
+        acknowledged=sum(c.acknowledged_at is not None for c in case.consignees),
+        made=sum(lot.made for lot in case.lots),
+        made_reconciled=sum(lot.made for lot in case.lots if lot.reconciled),
+        lot_gaps=[lot for lot in case.lots if lot.produced == 0 or not lot.reconciled],
+        party_gaps=[(c.party, c.name, c.contact, c.phone) for c in case.consignees]))
+
+
+def _kpis_from(facts: _KpiFacts) -> RecallKpis:
+    opened = facts.opened_at
+    everyone_notified = facts.consignees > 0 and facts.notified == facts.consignees
+    notify_all = (facts.last_notified_at - opened).total_seconds() \
+        if everyone_notified and facts.last_notified_at is not None else None
     gaps: list[str] = []
-    if not case.consignees:
+    if not facts.consignees:
         gaps.append("No lot in scope was shipped from our sites: there is no consignee to notify.")
-    for lot in case.lots:
+    for lot in facts.lot_gaps:
         if lot.produced == 0:
             gaps.append(f"Lot {lot.lot_no} ({lot.di}) has no produce movement.")
         if not lot.reconciled:
             gaps.append(f"Lot {lot.lot_no} ({lot.di}) does not reconcile: made {lot.made}, accounted {lot.accounted} "
                         f"(on hand {lot.on_hand} + shipped {lot.shipped} − returned {lot.returned} + consumed "
                         f"{lot.consumed} + scrapped {lot.scrapped}).")
-    for c in case.consignees:
-        if not (c.contact.strip() or c.phone.strip()):
-            gaps.append(f"Consignee {c.party} ({c.name}) has no contact person or phone.")
+    for party, name, contact, phone in facts.party_gaps:
+        if not (contact.strip() or phone.strip()):
+            gaps.append(f"Consignee {party} ({name}) has no contact person or phone.")
     return RecallKpis(
-        time_to_identify_s=scope,
-        time_to_contain_s=_seconds(case.contained_at, opened),
+        time_to_identify_s=_seconds(facts.scope_frozen_at, opened),
+        time_to_contain_s=_seconds(facts.contained_at, opened),
         time_to_notify_all_s=notify_all,
-        quantity_reconciled_pct=round(100.0 * reconciled / made, 1) if made else None,
-        consignees_acknowledged_pct=round(100.0 * acked / len(case.consignees), 1) if case.consignees else None,
+        quantity_reconciled_pct=round(100.0 * facts.made_reconciled / facts.made, 1) if facts.made else None,
+        consignees_acknowledged_pct=round(100.0 * facts.acknowledged / facts.consignees, 1)
+        if facts.consignees else None,
         data_gaps=tuple(gaps),
     )
 

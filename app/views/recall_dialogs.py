@@ -3,7 +3,7 @@
 医疗器械召回管理办法 (2017) 第十六条–第十九条: the manufacturer decides the recall, its level, and
 notifies; 21 CFR 11.50/11.200: both signature components at each ceremony, the meaning in words, the
 printed name. Opening computes and freezes the scope in the database and, for a real recall, holds the
-stock in the same transaction (`app.services.recalls.open_recall`); both ceremonies run off the GUI
+stock in the same transaction (`app.services.recalls.initiate_recall`); both ceremonies run off the GUI
 thread and leave nothing half-done when refused or when the connection drops.
 """
 
@@ -31,7 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.identity import Account
-from app.services.recalls import LEVELS, SIGNATURE_MEANINGS, RecallCase, RecallConsignee, close_recall, open_recall
+from app.services.recalls import (
+    LEVELS,
+    SIGNATURE_MEANINGS,
+    RecallCase,
+    RecallConsignee,
+    RecallOpened,
+    close_recall,
+    initiate_recall,
+)
 from app.views.context import ViewContext
 from app.views.login_dialog import grow_to_fit
 from app.views.lot_table_model import while_alive
@@ -51,7 +59,9 @@ SIGNING_GROUPS = frozenset({"regulatory", "qa_approver"})
 RECALL_TABLES = ("recall_case", "recall_lot", "recall_consignee", "recall_line", "recall_containment",
                  "recall_signature", "lot", "movement")
 
-Ceremony = Callable[[dict[str, str], str, str, str], RecallCase]  # base args, login, password, code → the case
+# base args, login, password, code → the case signed: opening returns only what was opened (the page reads the
+# case itself; a hub lot's scope is ~320 k rows), closing the whole case.
+Ceremony = Callable[[dict[str, str], str, str, str], RecallCase | RecallOpened]
 
 
 def level_words(level: int, chinese: bool) -> str:
@@ -66,7 +76,7 @@ def level_words(level: int, chinese: bool) -> str:
 class RecallCeremonyDialog(WorkingDialog):
     """Password and authenticator code, the meaning in words, the declaration; subclasses add their fields."""
 
-    signed = Signal(object)  # the RecallCase as the database holds it after the signature
+    signed = Signal(object)  # the RecallCase (closing) or RecallOpened (opening) after the signature
 
     def __init__(self, ctx: ViewContext, account: Account, base_args: dict[str, str], meaning: str,
                  parent: QWidget | None = None) -> None:
@@ -75,7 +85,7 @@ class RecallCeremonyDialog(WorkingDialog):
         self._account = account
         self._base_args = base_args
         self._busy = False
-        self.case: RecallCase | None = None
+        self.case: RecallCase | RecallOpened | None = None
         chinese = prefers_chinese(ctx)
         english, zh = SIGNATURE_MEANINGS[meaning]
         self.meaning_text = zh if chinese else english
@@ -187,7 +197,7 @@ class RecallCeremonyDialog(WorkingDialog):
                              on_failed=while_alive(self, self._on_failed),
                              changes=RECALL_TABLES)
 
-    def _on_signed(self, case: RecallCase) -> None:
+    def _on_signed(self, case: RecallCase | RecallOpened) -> None:
         self._set_busy(False)
         self.password.clear()
         self.code.clear()
@@ -350,7 +360,7 @@ class StartRecallDialog(RecallCeremonyDialog):
                 start["serial"] = self.serial.text().strip()
         level, drill = int(self.level.currentData()), self.drill
         reason, hazard = self.reason.toPlainText().strip(), self.hazard.toPlainText().strip()
-        return lambda base, login, password, code: open_recall(
+        return lambda base, login, password, code: initiate_recall(
             base, login=login, password=password, code=code, level=level, drill=drill, reason=reason,
             health_hazard=hazard, **start)
 

@@ -60,6 +60,7 @@ from app.services.recalls import (
     RecallCase,
     RecallConsignee,
     RecallKpis,
+    RecallOpened,
     RecallRow,
     ScopeChange,
     draw_effectiveness_checks,
@@ -102,6 +103,11 @@ WORK_COLUMNS = ("party", "name", "tier", "contact", "phone", "notified", "acknow
 WORK_WIDTHS = {"party": 76, "name": 132, "tier": 36, "contact": 70, "phone": 90, "notified": 146,
                "acknowledged": 112, "on_hand": 50, "returned": 62, "remaining": 70}
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1
+# What the case view draws on the GUI thread (DESIGN §7: stalls ≤ 100 ms). A hub lot's case has ~150 k lots
+# and ~167 k lines (measured: ~6 s to build them all as tree items) and a "before closing" text of ~5 MB
+# (~7 s to lay out); the recall reports and `medtrace recall show` give every lot, line and item.
+SCOPE_TREE_LOTS = 300  # measured: ~50 ms for a hub case (its lines are looked up, not all drawn)
+OUTSTANDING_CHARS = 2000
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -623,7 +629,7 @@ class CaseView(QWidget):
     def _fill_scope(self, case: RecallCase) -> None:
         self.scope_tree.clear()
         by_lot: dict[int, QTreeWidgetItem] = {}
-        for lot in case.lots:
+        for lot in case.lots[:SCOPE_TREE_LOTS]:
             relation = self.tr("suspect lot") if lot.relation == "start" else self.tr("made with it")
             item = QTreeWidgetItem([f"{lot.lot_no} · {lot.product} ({lot.di}) — {relation}", "", str(lot.made),
                                     str(lot.on_hand), "✓" if lot.reconciled else "✗"])
@@ -639,6 +645,11 @@ class CaseView(QWidget):
             if parent is not None:
                 parent.addChild(QTreeWidgetItem([f"{line.party} · {line.name}", str(line.tier), str(line.shipped),
                                                  str(line.on_hand), ""]))
+        if len(case.lots) > SCOPE_TREE_LOTS:
+            more = QTreeWidgetItem([self.tr("%1 more lots in scope are not listed here; the recall reports list "
+                                            "every lot.").replace("%1", str(len(case.lots) - SCOPE_TREE_LOTS))])
+            self.scope_tree.addTopLevelItem(more)
+            more.setFirstColumnSpanned(True)  # only once the item is in the tree
         if len(case.lines) <= 200:
             self.scope_tree.expandAll()
         held = sum(c.quantity for c in case.contained)
@@ -676,7 +687,9 @@ class CaseView(QWidget):
                     else f"<p>{self.tr('No data gap found.')}</p>")
         outstanding = ""
         if case.outstanding and case.state != "closed":
-            outstanding = (f"<p><b>{self.tr('Before closing')}</b>: {_escape(case.outstanding)}</p>")
+            text = case.outstanding if len(case.outstanding) <= OUTSTANDING_CHARS else \
+                case.outstanding[:OUTSTANDING_CHARS] + "…"
+            outstanding = (f"<p><b>{self.tr('Before closing')}</b>: {_escape(text)}</p>")
         return f"<table>{cells}</table>{gap_text}{outstanding}"
 
     # -- working the list ----------------------------------------------------------------------
@@ -1114,6 +1127,6 @@ class RecallsPage(QWidget):
         if row is not None:
             self.detail.show_case(row.id)
 
-    def _on_signed(self, case: RecallCase) -> None:
+    def _on_signed(self, case: RecallCase | RecallOpened) -> None:
         self.detail.show_case(case.id)
         self.reload()

@@ -508,7 +508,7 @@
 <context>
     <name>AgendaPanel</name>
     <message>
-        <location filename="../../app/views/expiry_calendar.py" line="+530"/>
+        <location filename="../../app/views/expiry_calendar.py" line="+527"/>
         <source>Next %1 days</source>
         <translation>未来 %1 天</translation>
     </message>
@@ -1300,7 +1300,7 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="+338"/>
+        <location filename="../../app/views/recalls_page.py" line="+344"/>
         <source>Choose a case on the left.</source>
         <translation>请在左侧选择一个案例。</translation>
     </message>
@@ -1411,24 +1411,24 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+220"/>
+        <location line="+225"/>
         <source>Effective</source>
         <translation>有效</translation>
     </message>
     <message>
-        <location line="-220"/>
-        <location line="+220"/>
+        <location line="-225"/>
+        <location line="+225"/>
         <source>Not effective</source>
         <translation>无效</translation>
     </message>
     <message>
-        <location line="-219"/>
-        <location line="+220"/>
+        <location line="-224"/>
+        <location line="+225"/>
         <source>No response</source>
         <translation>无回应</translation>
     </message>
     <message>
-        <location line="-218"/>
+        <location line="-223"/>
         <source>Level (21 CFR 7.42(b)(3))</source>
         <translation>核查级别（21 CFR 7.42(b)(3)）</translation>
     </message>
@@ -1574,7 +1574,12 @@
         <translation>生产 %1 = 库存 %2 + 发货 %3 − 退回 %4 + 消耗 %5 + 报废 %6</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+12"/>
+        <source>%1 more lots in scope are not listed here; the recall reports list every lot.</source>
+        <translation>范围内另有 %1 个批次未在此列出；召回报告列出全部批次。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Would be held at our sites (drill: nothing was held): %1 units — %2</source>
         <translation>本企业库存中应控制的数量（演练：未实际控制）：%1 件 — %2</translation>
     </message>
@@ -1614,7 +1619,7 @@
         <translation>收货单位确认比例</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>Regulatory and QA approvers close a case with their signature.</source>
         <translation>由法规事务人员或 QA 批准人签名关闭案例。</translation>
     </message>
@@ -1637,7 +1642,7 @@
 <context>
     <name>CasesModel</name>
     <message>
-        <location line="-653"/>
+        <location line="-660"/>
         <source>No.</source>
         <translation>编号</translation>
     </message>
@@ -1763,7 +1768,7 @@
 <context>
     <name>CloseRecallDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="+364"/>
+        <location filename="../../app/views/recall_dialogs.py" line="+374"/>
         <source>Close drill %1</source>
         <translation>关闭演练 %1</translation>
     </message>
@@ -2175,7 +2180,7 @@
 <context>
     <name>ExpiryCalendarPage</name>
     <message>
-        <location filename="../../app/views/expiry_calendar.py" line="+81"/>
+        <location filename="../../app/views/expiry_calendar.py" line="+84"/>
         <source>Expiry</source>
         <translation>效期</translation>
     </message>
@@ -2276,12 +2281,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+311"/>
+        <location line="+356"/>
         <source>Expiry alerts</source>
         <translation>效期预警</translation>
     </message>
     <message>
-        <location line="-213"/>
+        <location line="-258"/>
         <source>Export calendar</source>
         <translation>导出日历</translation>
     </message>
@@ -2306,7 +2311,7 @@
         <translation>无法写入日历（%1）；未保存任何文件。</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+118"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -2437,7 +2442,7 @@
 <context>
     <name>FiltersBar</name>
     <message>
-        <location filename="../../app/views/expiry_calendar.py" line="-573"/>
+        <location filename="../../app/views/expiry_calendar.py" line="-621"/>
         <source>All products</source>
         <translation>全部产品</translation>
     </message>
@@ -3717,7 +3722,7 @@
         <translation>上门</translation>
     </message>
     <message>
-        <location line="+576"/>
+        <location line="+583"/>
         <source>A — every consignee (100 %)</source>
         <translation>A — 全部收货单位（100 %）</translation>
     </message>
@@ -6097,7 +6102,7 @@ You will need a phone with an authenticator app: every sign-in and every signatu
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-613"/>
+        <location filename="../../app/views/recalls_page.py" line="-620"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>

@@ -12,6 +12,7 @@ from app.errors import ComplianceError, InvalidCredentials, InvalidInput, NotFou
 from app.services.recalls import (
     draw_effectiveness_checks,
     drill_kpi_trend,
+    initiate_recall,
     list_recalls,
     load_recall,
     open_recall,
@@ -66,6 +67,19 @@ def test_a_drill_freezes_the_scope_through_genealogy_and_every_tier_and_changes_
     assert case.kpis.quantity_reconciled_pct == 100.0
     assert any("RC-H2" in gap and "no contact" in gap for gap in case.kpis.data_gaps)
     assert [s.meaning for s in case.signatures] == ["initiated"]
+
+
+def test_the_ceremony_without_read_back_opens_and_signs_the_same_case(chain: Chain, database: Database,
+                                                                     make_person) -> None:
+    regulatory = make_person("regulatory")
+    opened = initiate_recall(database.connect_args, login=regulatory.login, password=regulatory.password,
+                             code=regulatory.next_code(), lot_no="C-100", level=2, drill=True, reason="Seal may leak")
+
+    case = load_recall(person_uow(regulatory), opened.id)
+    assert (opened.kind, opened.level, opened.scope_frozen_at) == ("drill", 2, case.scope_frozen_at)
+    assert [s.meaning for s in case.signatures] == ["initiated"]
+    assert {(line.party, line.lot_no) for line in case.lines} == {("RC-DIST", "C-100"), ("RC-DIST", "F-10"),
+                                                                  ("RC-H1", "F-10"), ("RC-H2", "F-10")}
 
 
 @pytest.mark.clause("21 CFR 11.70")
@@ -202,6 +216,36 @@ def test_the_frozen_scope_cannot_be_rewritten_even_by_its_opener(chain: Chain, d
             conn.execute("SELECT mt_sign_recall(%s, 'closed', %s, %s, %s)", (case.id, b"\0" * 32, b"\0" * 64, key_id))
 
 
+@pytest.mark.clause("21 CFR 11.70")
+def test_the_content_kept_for_signing_no_longer_counts_once_the_case_changes_and_never_outlives_its_transaction(
+        chain: Chain, database: Database, owner_conn, make_person) -> None:
+    import hashlib
+
+    regulatory = make_person("regulatory")
+    with regulatory.verified_connection() as conn:
+        conn.autocommit = False
+        key_id = conn.execute("SELECT key_id FROM mt_my_signing_key()").fetchone()[0]
+        recall_id = conn.execute("SELECT mt_open_recall('drill', 1, %s, '{}', 'stale digest', '')",
+                                 ([chain.component],)).fetchone()[0]
+        canonical = conn.execute("SELECT mt_recall_signing_content(%s)", (recall_id,)).fetchone()[0]
+        party = conn.execute("SELECT min(party_id) FROM recall_consignee WHERE recall_id = %s",
+                             (recall_id,)).fetchone()[0]
+        conn.execute("SELECT mt_recall_notify(%s, %s, 'phone')", (recall_id, party))  # same transaction
+        with pytest.raises(psycopg.Error, match="changed while you were signing"):
+            conn.execute("SELECT mt_sign_recall(%s, 'initiated', %s, %s, %s)",
+                         (recall_id, hashlib.sha256(canonical.encode()).digest(), b"\0" * 64, key_id))
+        conn.rollback()
+
+    case = open_case(database, regulatory, drill=True)
+    with regulatory.verified_connection() as conn:
+        conn.autocommit = False
+        assert conn.execute("SELECT mt_recall_signing_content(%s)", (case.id,)).fetchone()[0] is not None
+        conn.commit()  # content read for a signature never made
+    assert owner_conn.execute("SELECT count(*) FROM recall_signing_digest").fetchone()[0] == 0
+    with regulatory.verified_connection() as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("SELECT * FROM recall_signing_digest")
+
+
 def test_new_shipments_since_opening_show_as_a_scope_change(chain: Chain, database: Database, owner_conn,
                                                             make_person) -> None:
     case = open_case(database, make_person("regulatory"), drill=True)
@@ -258,6 +302,55 @@ def test_the_list_and_the_drill_trend_read_as_an_auditor(chain: Chain, database:
     assert [recall_id for recall_id, _, _ in trend] == [drill.id]
     assert load_recall(uow, drill.id).as_json()["trigger"] == {"di": chain.di_component, "lot": "C-100",
                                                                   "type": "lot"}
+
+
+def test_the_drill_trend_gives_each_drill_the_kpis_of_its_case(chain: Chain, database: Database, owner_conn,
+                                                               make_person) -> None:
+    # Lots that make data gaps: X-7 made 7 but only 5 produced and 2 shipped to a hospital with no contact
+    # (does not reconcile; a consignee gap); Y-3 never produced nor shipped (no produce movement; no consignee).
+    product = owner_conn.execute("SELECT product_id FROM lot WHERE id = %s", (chain.finished,)).fetchone()[0]
+    gap_lots = {}
+    for lot_no, made, produced in (("X-7", 7, 5), ("Y-3", 3, 0)):
+        gap_lots[lot_no] = owner_conn.execute(
+            "INSERT INTO lot (product_id, lot_no, production_date, expiry_date, quantity, status) "
+            "VALUES (%s, %s, '2026-01-10', '2029-01-09', %s, 'released') RETURNING id",
+            (product, lot_no, made)).fetchone()[0]
+        if produced:
+            owner_conn.execute("INSERT INTO movement (kind, lot_id, quantity, to_party_id, moved_on) "
+                               "VALUES ('produce', %s, %s, %s, '2026-01-10')", (gap_lots[lot_no], produced, chain.site))
+    ship(owner_conn, gap_lots["X-7"], 2, chain.site, chain.h2)
+    regulatory = make_person("regulatory")
+    worked = open_case(database, regulatory, drill=True)
+    fresh = open_case(database, regulatory, "F-10", drill=True, level=2)
+    gaps = open_case(database, regulatory, "X-7", drill=True, level=3)
+    unshipped = open_case(database, regulatory, "Y-3", drill=True)
+    real = open_case(database, regulatory, "Q-5", drill=False, level=3)
+    with make_person("warehouse").verified_connection() as conn:
+        for party in ("RC-DIST", "RC-H1", "RC-H2"):
+            record_notification(conn, worked.id, party=party, method="email")
+        record_acknowledgement(conn, worked.id, party="RC-H1")
+        record_return(conn, worked.id, party="RC-H1", lot_no="F-10", quantity=2)
+        record_notification(conn, fresh.id, party="RC-H1", method="phone")
+    uow = person_uow(make_person("auditor"))
+
+    trend = drill_kpi_trend(uow)
+    every = drill_kpi_trend(uow, limit=2)
+
+    drills = [worked.id, fresh.id, gaps.id, unshipped.id]
+    assert [recall_id for recall_id, _, _ in trend] == drills and real.id not in [i for i, _, _ in trend]
+    with make_person("auditor").verified_connection() as conn:
+        cases = {i: recall_case(conn, i) for i in drills}
+    assert [(i, at, kpis) for i, at, kpis in trend] == [(i, cases[i].opened_at, cases[i].kpis) for i in drills]
+    assert [i for i, _, _ in every] == drills[-2:]
+    # The scenario reaches every branch of the KPIs, so the comparison above means something.
+    kpis = {i: k for i, _, k in trend}
+    assert kpis[worked.id].time_to_notify_all_s is not None and kpis[fresh.id].time_to_notify_all_s is None
+    assert kpis[worked.id].consignees_acknowledged_pct == pytest.approx(33.3)
+    assert kpis[gaps.id].quantity_reconciled_pct == 0.0 and kpis[unshipped.id].consignees_acknowledged_pct is None
+    assert any("X-7" in g and "does not reconcile" in g for g in kpis[gaps.id].data_gaps)
+    assert any("RC-H2" in g and "no contact" in g for g in kpis[gaps.id].data_gaps)
+    assert any("Y-3" in g and "no produce movement" in g for g in kpis[unshipped.id].data_gaps)
+    assert any("no consignee to notify" in g for g in kpis[unshipped.id].data_gaps)
 
 
 # -- the command line (DESIGN §6) ---------------------------------------------------------------------

@@ -266,7 +266,30 @@ def test_a_drill_on_a_products_lots_made_in_a_date_range(
     qtbot.wait(50)  # the dialog grows to fit the rows it now shows
     shoot(dialog, "recalls-start-product-range")
     sign(qtbot, dialog, regulatory)
-    case = dialog.case
-    assert case is not None and case.trigger["type"] == "product"
+    assert dialog.case is not None
+    recall_id = dialog.case.id
+    qtbot.waitUntil(lambda: page.detail.case is not None and page.detail.case.id == recall_id, timeout=LOAD_TIMEOUT)
+    case = page.detail.case
+    assert case.trigger["type"] == "product"
     assert {lot.lot_no for lot in case.lots} == {"F-10", "Q-5"}
     qtbot.waitUntil(lambda: any(r.trigger_lot == "F-10 … Q-5 (2 lots)" for r in page.rows()), timeout=LOAD_TIMEOUT)
+
+
+def test_a_hub_sized_case_shows_a_bounded_part_of_its_scope_and_of_what_is_outstanding(
+        qtbot: QtBot, chain: Chain, make_person, signed_in, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bounds a hub lot's ~150 k lots and ~5 MB "before closing" text meet, lowered to this scenario's size.
+    import app.views.recalls_page as recalls_page
+
+    monkeypatch.setattr(recalls_page, "SCOPE_TREE_LOTS", 1)
+    monkeypatch.setattr(recalls_page, "OUTSTANDING_CHARS", 30)
+    regulatory = make_person("regulatory")
+    page = open_page(qtbot, signed_in(regulatory))
+
+    start_drill(qtbot, page, regulatory, "C-100")  # C-100 and F-10 in scope
+
+    tree = page.detail.scope_tree
+    assert tree.topLevelItemCount() == 2 and tree.topLevelItem(0).text(0).startswith("C-100")
+    assert tree.topLevelItem(1).text(0) == ("1 more lots in scope are not listed here; the recall reports list "
+                                           "every lot.")
+    assert page.detail.case is not None and len(page.detail.case.outstanding) > 30
+    assert page.detail.case.outstanding[:30] + "…" in page.detail.kpi_text.text()
