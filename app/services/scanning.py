@@ -60,14 +60,18 @@ class AlarmKind(enum.StrEnum):
     EXPIRED = "expired"
     NOT_RELEASED = "not_released"
     UNKNOWN_SERIAL = "unknown_serial"
+    LINK_MISMATCH = "link_mismatch"
     LABEL_MISMATCH = "label_mismatch"
+    SECONDARY_ONLY = "secondary_only"
     NO_LOT = "no_lot"
     EXPIRING = "expiring"
     NONE = "none"
 
 
 _LEVELS = {
+    AlarmKind.LINK_MISMATCH: AlarmLevel.WARNING,
     AlarmKind.LABEL_MISMATCH: AlarmLevel.WARNING,
+    AlarmKind.SECONDARY_ONLY: AlarmLevel.WARNING,
     AlarmKind.NO_LOT: AlarmLevel.WARNING,
     AlarmKind.EXPIRING: AlarmLevel.WARNING,
     AlarmKind.NONE: AlarmLevel.OK,
@@ -220,8 +224,17 @@ def look_up_scan(uow: UnitOfWork, *, scan: ScanResult) -> ScanLookup:
         serial_known: bool | None = None
         stock: tuple[StockLine, ...] = ()
         stock_total = 0
+        if scan.valid and scan.link_mismatch is not None:
+            link, check = scan.link_mismatch
+            alarms.append(Alarm(AlarmKind.LINK_MISMATCH, f"The secondary HIBC bar code's link character “{link}” "
+                                                         f"is not the primary's check character “{check}”: the "
+                                                         f"two bar codes were not read as one UDI."))
         if not scan.valid:
             alarms.append(Alarm(AlarmKind.INVALID_SCAN, f"The scan cannot be read: {scan.errors[0]}"))
+        elif scan.structure == "secondary":
+            # ANSI/HIBC 2.6: lot and dates without labeler and product; the device is not identified.
+            alarms.append(Alarm(AlarmKind.SECONDARY_ONLY, "A secondary HIBC bar code alone does not identify the "
+                                                          "device: scan its primary bar code."))
         elif not scan.device_identifier:
             alarms.append(Alarm(AlarmKind.INVALID_SCAN, "The scan holds no device identifier (DI)."))
         else:

@@ -7,16 +7,18 @@ MMYY, ``2`` MMDDYY, ``3`` YYMMDD, ``4`` YYMMDDHH, ``5`` YYJJJ, ``6`` YYJJJHH, ``
 then optional supplemental fields ``/14D`` expiry YYYYMMDD, ``/16D`` manufacture YYYYMMDD, ``/S`` serial.
 A separate secondary carries a link character (the primary's check character) before its own check;
 a concatenated bar code joins both with ``/`` and has one check character. The check character is the
-modulo-43 sum of all preceding characters, ``+`` included.
+modulo-43 sum of all preceding characters, ``+`` included. A separate secondary alone is valid data that
+does not identify the device; `pair_hibc` joins it with the primary scanned just before or after it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
 from app.udi import dates
-from app.udi.result import Agency, Draft
+from app.udi.result import Agency, Draft, ScanResult
 
 CODE39_SET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%"
 """The HIBC character set in the order of its modulo-43 values (0..42)."""
@@ -62,16 +64,60 @@ def parse_hibcc(text: str, draft: Draft) -> None:
     content = body[1:]
     if content[:1].isalpha():
         primary, joined, secondary = content.partition("/")
+        draft.structure = "concatenated" if joined else "primary"
         _read_primary(primary, draft)
         if joined:
             _read_secondary(secondary, draft)
     else:
+        # ANSI/HIBC 2.6: a separate secondary ends with a link character, the primary's check character.
+        draft.structure = "secondary"
         link, secondary = content[-1], content[:-1]
         _read_secondary(secondary, draft)
         draft.elements.append(("LINK", link))
-        draft.error(f"This is a secondary HIBC bar code (lot and dates only): it does not identify the "
-                    f"device. Scan the primary bar code too; its check character must be “{link}”.")
+        draft.warn(secondary_only_warning(link))
     draft.elements.append(("CHECK", " " if body is data else data[-1]))
+
+
+def secondary_only_warning(link: str) -> str:
+    return (f"This is a secondary HIBC bar code (lot and dates only): it does not identify the device. Scan "
+            f"the primary bar code too; its check character must be “{link}”.")
+
+
+def pair_hibc(previous: ScanResult | None, scan: ScanResult) -> ScanResult:
+    """`scan` as read together with `previous`, the scan just before it.
+
+    A separate HIBC primary and secondary scanned one right after the other, in either order, are one UDI
+    when the secondary's link character is the primary's check character (ANSI/HIBC 2.6): the result has
+    the labeler and product of the primary and the lot, serial and dates of the secondary, and keeps both
+    raw scans. When the link does not match they are never paired: `scan` comes back with `link_mismatch`
+    set. Any other scan comes back as it is.
+    """
+    if previous is None or not (_is_half(previous) and _is_half(scan)) or previous.structure == scan.structure:
+        return scan
+    primary, secondary = (previous, scan) if previous.structure == "primary" else (scan, previous)
+    link, check = _element(secondary, "LINK"), _element(primary, "CHECK")
+    if link is None or check is None or link != check:
+        return dataclasses.replace(scan, link_mismatch=(link or "", check or ""))
+    warnings = [w for w in primary.warnings + secondary.warnings if w != secondary_only_warning(link)]
+    return dataclasses.replace(
+        secondary,
+        raw=f"{previous.raw}\n{scan.raw}",  # both scans, in the order read (no HIBC character is a line break)
+        di=primary.di,
+        elements=tuple(e for e in primary.elements if e[0] != "CHECK") + secondary.elements,
+        hri=f"{primary.hri} {secondary.hri}",
+        warnings=tuple(dict.fromkeys(warnings)),
+        symbology=primary.symbology,
+        structure="paired",
+        link_mismatch=None,
+    )
+
+
+def _is_half(scan: ScanResult) -> bool:
+    return scan.valid and scan.agency is Agency.HIBCC and scan.structure in ("primary", "secondary")
+
+
+def _element(scan: ScanResult, key: str) -> str | None:
+    return next((value for name, value in scan.elements if name == key), None)
 
 
 def _read_primary(primary: str, draft: Draft) -> None:

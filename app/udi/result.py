@@ -42,6 +42,12 @@ class ScanResult:
     """How the scan was written: gs1_element_string, gs1_hri, gs1_digital_link, gtin, hibcc, ma."""
     symbology: str | None = None
     """The AIM symbology identifier the scanner sent (e.g. ``]d2``), if any."""
+    structure: str | None = None
+    """HIBC only: primary, secondary (a separate secondary bar code), concatenated, or paired (a separate
+    primary and secondary scanned one after the other, joined by their link character)."""
+    link_mismatch: tuple[str, str] | None = None
+    """HIBC only: (link character, check character) when this scan and the primary or secondary scanned
+    next to it do not belong together: the secondary's link is not the primary's check character."""
 
     @property
     def valid(self) -> bool:
@@ -90,6 +96,7 @@ class Draft:
     warnings: list[str] = field(default_factory=list)
     syntax: str | None = None
     symbology: str | None = None
+    structure: str | None = None
 
     def error(self, message: str) -> None:
         if message not in self.errors:
@@ -115,4 +122,5 @@ class Draft:
             warnings=tuple(self.warnings),
             syntax=self.syntax,
             symbology=self.symbology,
+            structure=self.structure,
         )

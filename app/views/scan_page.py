@@ -58,7 +58,7 @@ from app.services.scanning import (
     record_scanned_movement,
     restore_group_separators,
 )
-from app.udi import ScanResult, parse_scan
+from app.udi import ScanResult, pair_hibc, parse_scan
 from app.views.context import ViewContext
 from app.views.lot_table_model import while_alive
 from app.views.operations import Operation, OperationContext
@@ -157,6 +157,7 @@ class ScanPage(QWidget):
         self._parties: tuple[PartyChoice, ...] = ()
         self._ignore_broadcast = False
         self.lookup: ScanLookup | None = None
+        self._last_scan: ScanResult | None = None  # a separate HIBC primary or secondary pairs with the next scan
         self.recorded_count = 0
         self.refused_count = 0
 
@@ -393,6 +394,7 @@ class ScanPage(QWidget):
         # The label's own dates are read on the calendar day; the lot's status and expiry are judged on the
         # database server's date by the look-up.
         scan = parse_scan(raw, as_of=dt.date.today())  # noqa: DTZ011 — a calendar date, see above
+        scan = self._last_scan = pair_hibc(self._last_scan, scan)
         row = self._add_session_row(scan) if self._plan is not None else None
         self._queue.append(_Job(scan=scan, plan=self._plan, row=row, fefo_site=self._shipping_site()))
         self._start_next()
@@ -438,7 +440,7 @@ class ScanPage(QWidget):
     def clear_result(self) -> None:
         """Esc: back to the empty scan field and the instructions (the session list stays)."""
         self.scan_input.clear()
-        self.lookup = None
+        self.lookup = self._last_scan = None
         self.banner.hide()
         self.problem.hide()
         self.fefo_notice.hide()
@@ -618,8 +620,11 @@ class ScanPage(QWidget):
         else:
             d["expiry_date"].setText(_date(scan.expiry_date) + ("  " + self.tr("(from the label)")
                                                                if scan.expiry_date else ""))
-            d["status"].setText(self.tr("no lot record") if scan.lot else "—")
+            d["status"].setText(self.tr("no lot record") if scan.lot and scan.device_identifier else "—")
         notes = [self.tr("Scan: %1").replace("%1", scan.raw.replace(GS, GS_SYMBOL))]
+        if scan.structure == "paired":
+            notes.append(self.tr("Read as one UDI from a primary and a secondary HIBC bar code whose link character "
+                                 "matches."))
         notes += [self.tr("Note from reading the scan: %1").replace("%1", w) for w in scan.warnings]
         self.notes.setText("\n".join(notes))
         self._show_stock(lookup)
@@ -693,6 +698,18 @@ class ScanPage(QWidget):
                         self.tr("The label's expiry date %1 is not the lot record's %2. Check the label and tell QA."))
             return self.tr("LABEL DIFFERS FROM THE LOT RECORD"), sentence.replace(
                 "%1", _date(on_label)).replace("%2", _date(on_record))
+        if k is AlarmKind.LINK_MISMATCH and lookup.scan.link_mismatch is not None:
+            link, check = lookup.scan.link_mismatch
+            return self.tr("BAR CODES DO NOT BELONG TOGETHER"), self.tr(
+                "The link character “%1” of the secondary bar code is not the check character “%2” of the primary "
+                "bar code scanned next to it, so they were not read as one UDI. Scan both bar codes of one "
+                "label, one right after the other.").replace("%1", link).replace("%2", check)
+        if k is AlarmKind.SECONDARY_ONLY:
+            link = next((value for key, value in lookup.scan.elements if key == "LINK"), "")
+            return self.tr("SECONDARY BAR CODE ONLY"), self.tr(
+                "This HIBC bar code carries lot %1 and its dates but does not identify the device. Scan the "
+                "primary bar code of the same label; its check character must be “%2”.").replace(
+                "%1", lot_no or "—").replace("%2", link)
         if k is AlarmKind.NO_LOT:
             return self.tr("NO LOT NUMBER IN THE SCAN"), self.tr(
                 "This bar code carries the product only. Scan the UDI that carries the lot to see its status.")

@@ -4487,7 +4487,7 @@
 <context>
     <name>ScanPage</name>
     <message>
-        <location filename="../../app/views/scan_page.py" line="+163"/>
+        <location filename="../../app/views/scan_page.py" line="+164"/>
         <source>Scan</source>
         <translation>扫码</translation>
     </message>
@@ -4508,12 +4508,12 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+627"/>
+        <location line="+643"/>
         <source>Scan a label (or type the UDI and press Enter)</source>
         <translation>扫描标签（或输入 UDI 后按回车）</translation>
     </message>
     <message>
-        <location line="-597"/>
+        <location line="-613"/>
         <source>Click in the field above and scan the UDI on a label; the scanner&apos;s Enter ends each scan.
 
 The page shows the product, lot, serial, dates, status and stock at once, and stops you loudly (red banner and a beep) when the lot is recalled, on hold, not released, rejected, expired or unknown.
@@ -4623,12 +4623,12 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+1"/>
-        <location line="+517"/>
+        <location line="+533"/>
         <source>Start recording</source>
         <translation>开始登记</translation>
     </message>
     <message>
-        <location line="-508"/>
+        <location line="-524"/>
         <source>Authorise an exception…</source>
         <translation>授权例外…</translation>
     </message>
@@ -4690,12 +4690,12 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+2"/>
-        <location line="+500"/>
+        <location line="+516"/>
         <source>Your role may look up scans but not record movements.</source>
         <translation>您的角色可以扫码查询，但不能登记出入库。</translation>
     </message>
     <message>
-        <location line="-419"/>
+        <location line="-434"/>
         <source>the minimum shelf life of %1</source>
         <translation>%1 的最短剩余效期</translation>
     </message>
@@ -4790,7 +4790,12 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>扫描内容：%1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>Read as one UDI from a primary and a secondary HIBC bar code whose link character matches.</source>
+        <translation>由链接字符相符的 HIBC 主条码和副条码合并读取为一个唯一标识。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Note from reading the scan: %1</source>
         <translation>读码提示：%1</translation>
     </message>
@@ -4910,7 +4915,27 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>标签与批次记录不符</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source>BAR CODES DO NOT BELONG TOGETHER</source>
+        <translation>两个条码不匹配</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The link character “%1” of the secondary bar code is not the check character “%2” of the primary bar code scanned next to it, so they were not read as one UDI. Scan both bar codes of one label, one right after the other.</source>
+        <translation>副条码的链接字符“%1”与相邻扫描的主条码的校验字符“%2”不一致，因此未合并为一个唯一标识。请连续扫描同一标签上的两个条码。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>SECONDARY BAR CODE ONLY</source>
+        <translation>仅扫描了副条码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This HIBC bar code carries lot %1 and its dates but does not identify the device. Scan the primary bar code of the same label; its check character must be “%2”.</source>
+        <translation>此 HIBC 条码只含批号 %1 及其日期，不能识别器械（无产品标识）。请扫描同一标签上的主条码，其校验字符应为“%2”。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>NO LOT NUMBER IN THE SCAN</source>
         <translation>扫描内容中没有批号</translation>
     </message>
@@ -5055,8 +5080,8 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>单据 %1。</translation>
     </message>
     <message>
-        <location line="-411"/>
-        <location line="+422"/>
+        <location line="-426"/>
+        <location line="+437"/>
         <source>recording…</source>
         <translation>登记中…</translation>
     </message>
