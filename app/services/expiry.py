@@ -24,6 +24,7 @@ from sqlalchemy import text
 
 from app.db.uow import UnitOfWork
 from app.errors import InvalidInput, NotFound
+from app.reports.collector import young_collections_only
 
 DEFAULT_THRESHOLDS = (180, 90, 30, 7)  # the product default (0001: alert_days DEFAULT '{180,90,30,7}')
 MAX_THRESHOLDS = 8
@@ -209,10 +210,10 @@ def _filter_sql(filters: ExpiryFilters | None) -> tuple[str, dict[str, Any]]:
 def _rows(uow: UnitOfWork, *, first: dt.date, last: dt.date, as_of: dt.date,
           filters: ExpiryFilters | None) -> list[ExpiringLot]:
     where, params = _filter_sql(filters)
-    with uow:
+    with uow, young_collections_only():  # a month is ~20 k lots
         rows = uow.session.execute(text(_STOCK_SQL.format(filters=where)),
                                    {"first": first, "last": last, "as_of": as_of, **params}).mappings().all()
-    return [_lot(r) for r in rows]
+        return [_lot(r) for r in rows]
 
 
 def _lot(r: Any) -> ExpiringLot:
@@ -282,17 +283,40 @@ def _data_gaps(uow: UnitOfWork) -> tuple[str, ...]:
     return tuple(f"{name} ({di}): default thresholds 180/90/30/7 days" for di, name in products)
 
 
-def open_alerts(uow: UnitOfWork) -> list[ExpiringLot]:
-    """Lots whose alert needs someone (open, escalated) or was acknowledged and still holds stock."""
-    with uow:
-        # Driven by the alerts (a few lots), not by every lot's stock (the whole reference set).
-        rows = uow.session.execute(text(_STOCK_SQL.format(filters=(
-            " AND l.id IN (SELECT lot_id FROM expiry_alert WHERE state <> 'closed') AND a.id IS NOT NULL"))),
-                                   {"first": dt.date.min, "last": dt.date.max,
-                                    "as_of": uow.session.execute(text("SELECT current_date")).scalar_one()}
+def open_alerts(uow: UnitOfWork, *, limit: int | None = None) -> list[ExpiringLot]:
+    """Lots whose alert needs someone (open, escalated) or was acknowledged and still holds stock: escalated
+    first, then open, then acknowledged, each by expiry date; the first `limit` of them when given (sorted
+    and cut by the server, so that a site with a hundred thousand alerts does not fetch them all)."""
+    # Driven by the alerts, not by every lot's stock (the whole reference set).
+    where = " AND l.id IN (SELECT lot_id FROM expiry_alert WHERE state <> 'closed') AND a.id IS NOT NULL"
+    sql = (f"SELECT * FROM ({_STOCK_SQL.format(filters=where)}) q ORDER BY CASE q.state WHEN 'escalated' THEN 0 "
+           "WHEN 'open' THEN 1 WHEN 'acknowledged' THEN 2 ELSE 3 END, q.expiry_date, q.lot_no, q.site")
+    with uow, young_collections_only():
+        as_of = uow.session.execute(text("SELECT current_date")).scalar_one()
+        rows = uow.session.execute(text(sql + (" LIMIT :limit" if limit is not None else "")),
+                                   {"first": dt.date.min, "last": dt.date.max, "as_of": as_of, "limit": limit}
                                    ).mappings().all()
-    lots = [_lot(r) for r in rows]
-    return [lot for lot in lots if lot.alert is not None]
+        return [_lot(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class AlertCounts:
+    escalated: int
+    waiting: int  # open, not escalated yet
+    acknowledged: int
+
+    @property
+    def total(self) -> int:
+        return self.escalated + self.waiting + self.acknowledged
+
+
+def alert_counts(uow: UnitOfWork) -> AlertCounts:
+    """How many alerts are in each state (not closed), counted by the server."""
+    with uow:
+        counts = dict(uow.session.execute(text(
+            "SELECT state, count(*) FROM expiry_alert WHERE state <> 'closed' GROUP BY state")).all())
+    return AlertCounts(int(counts.get("escalated", 0)), int(counts.get("open", 0)),
+                       int(counts.get("acknowledged", 0)))
 
 
 # == Acting ==========================================================================================

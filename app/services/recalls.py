@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import json
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -25,6 +23,7 @@ import psycopg
 
 from app.db.uow import UnitOfWork
 from app.errors import InvalidInput, MedTraceError, NotFound
+from app.reports.collector import young_collections_only
 from app.security.signing import content_digest, recall_signature_message
 from app.services.identity import Signer, signing_session
 from app.services.people import database_error
@@ -601,35 +600,10 @@ def load_recall(uow: UnitOfWork, recall_id: int) -> RecallCase:
         return recall_case(_driver(uow), recall_id)
 
 
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-_gc_resume = False
-
-
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a case's rows become objects. A hub lot's case is ~450 k new
-    objects (none in a cycle); the full collections they set off held the GIL for 100–200 ms each in the
-    worker thread, and the GUI thread stood still meanwhile (DESIGN §7: stalls ≤ 100 ms). Reference
-    counting still frees everything; the collector runs again afterwards. Nested and concurrent loads
-    share one pause: the last one out resumes it, and only if it was running before."""
-    global _gc_pauses, _gc_resume
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_resume = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_resume:
-                gc.enable()
-
-
 def recall_case(conn: psycopg.Connection, recall_id: int) -> RecallCase:
-    with _cyclic_gc_paused():
+    # A hub lot's case is ~450 k new objects: the full collections they set off held the GIL for 100–200 ms
+    # each in the worker thread while the GUI thread stood still (DESIGN §7: stalls ≤ 100 ms).
+    with young_collections_only():
         return _recall_case(conn, recall_id)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -55,7 +56,6 @@ DISPOSITIONS = ("use_first", "transfer", "return_to_supplier", "scrap", "quarant
 NOTE_MAX = 2000
 
 # Alert states in the order the list shows them: what needs someone now comes first.
-STATE_ORDER = {"escalated": 0, "open": 1, "acknowledged": 2, "closed": 3}
 STATE_COLOURS = {"escalated": QColor("#b3261e"), "open": QColor("#9a5b00"),
                  "acknowledged": QColor("#1b5e2f"), "closed": QColor("#5b6670")}
 
@@ -235,13 +235,15 @@ ALERT_COLUMNS = ("alert", "owner", "expiry_date", "days_left", "lot", "product",
 ALERT_TABLES = frozenset({"expiry_alert", "lot", "movement", "product"})
 
 
-def sort_alerts(lots: Sequence[ExpiringLot]) -> list[ExpiringLot]:
-    """Escalated, then open, then acknowledged; within each the lot expiring first."""
-    def key(lot: ExpiringLot) -> tuple[int, dt.date, str]:
-        state = lot.alert.state if lot.alert is not None else "closed"
-        return STATE_ORDER.get(state, 9), lot.expiry_date or dt.date.max, lot.lot
+MAX_LISTED = 2_000  # alerts listed at once, most urgent first (the counts cover all of them)
 
-    return sorted(lots, key=key)
+
+@dataclass(frozen=True)
+class _AlertsRead:
+    rows: tuple[ExpiringLot, ...]  # sorted, at most MAX_LISTED
+    total: int
+    escalated: int
+    waiting: int  # open, not yet escalated
 
 
 class AlertPanel(QWidget):
@@ -255,6 +257,7 @@ class AlertPanel(QWidget):
         self._ctx = ctx
         self._may_acknowledge = may_acknowledge
         self._loading = False
+        self.waiting = 0  # alerts open or escalated (all of them, not only those listed)
         self._stale = False
         self.model = ExpiringLotModel(ALERT_COLUMNS, self)
         self.table = lot_table(self.model, {"alert": 150, "owner": 110, "expiry_date": 96, "days_left": 70,
@@ -288,10 +291,13 @@ class AlertPanel(QWidget):
         self._loading = True
         new_uow = self._ctx.new_uow
 
-        def work(_op: object) -> tuple[ExpiringLot, ...]:
-            from app.services.expiry import open_alerts
+        def work(_op: object) -> _AlertsRead:
+            from app.services.expiry import alert_counts, open_alerts
 
-            return tuple(open_alerts(new_uow()))
+            # Sorted, cut and counted by the server: a site can have a hundred thousand alerts.
+            rows = open_alerts(new_uow(), limit=MAX_LISTED)
+            counts = alert_counts(new_uow())
+            return _AlertsRead(tuple(rows), max(counts.total, len(rows)), counts.escalated, counts.waiting)
 
         self._ctx.runner.run(work, on_done=while_alive(self, self._on_loaded),
                              on_failed=while_alive(self, self._on_failed))
@@ -320,22 +326,25 @@ class AlertPanel(QWidget):
         if tables is None or tables & ALERT_TABLES:
             self.reload()
 
-    def _on_loaded(self, lots: tuple[ExpiringLot, ...]) -> None:
+    def _on_loaded(self, read: _AlertsRead) -> None:
         self._finish()
-        rows = sort_alerts([lot for lot in lots if lot.alert is not None])
+        rows, escalated, waiting = read.rows, read.escalated, read.waiting
+        self.waiting = escalated + waiting
         chosen = self.selected()
         self.model.set_rows(rows)
         if chosen is not None and chosen.alert is not None:
             self.select_alert(chosen.alert.id)
-        escalated = sum(1 for lot in rows if lot.alert is not None and lot.alert.state == "escalated")
-        waiting = sum(1 for lot in rows if lot.alert is not None and lot.alert.state == "open")
         if not rows:
             self.summary.setText(self.tr("No expiry alert is waiting. Alerts are raised by the daily expiry check "
                                          "when a lot with stock crosses one of its product's thresholds."))
         else:
             self.summary.setText(self.tr("%1 escalated, %2 waiting for acknowledgement, %3 in all.").replace(
                 "%1", QLocale().toString(escalated)).replace("%2", QLocale().toString(waiting)).replace(
-                "%3", QLocale().toString(len(rows))))
+                "%3", QLocale().toString(read.total)))
+            if read.total > len(rows):
+                self.summary.setText(self.summary.text() + " " + self.tr(
+                    "The %1 most urgent are listed; the calendar and the expiry report show every lot.").replace(
+                    "%1", QLocale().toString(len(rows))))
         self.alerts_loaded.emit(tuple(rows))
 
     def _on_failed(self, exc: BaseException) -> None:

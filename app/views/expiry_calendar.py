@@ -1030,8 +1030,8 @@ class ExpiryCalendarPage(QWidget):
         if lot is not None:
             self.acknowledge(lot)
 
-    def _on_alerts_loaded(self, lots: tuple[ExpiringLot, ...]) -> None:
-        waiting = sum(1 for lot in lots if lot.alert is not None and lot.alert.state in ("open", "escalated"))
+    def _on_alerts_loaded(self, _lots: tuple[ExpiringLot, ...]) -> None:
+        waiting = self.alerts.waiting
         title = self.tr("Expiry alerts")
         self.side.setTabText(self.side.indexOf(self.alerts), f"{title} ({QLocale().toString(waiting)})"
                              if waiting else title)

@@ -4,7 +4,7 @@
 <context>
     <name>AcknowledgeDialog</name>
     <message>
-        <location filename="../../app/views/expiry_alerts.py" line="+367"/>
+        <location filename="../../app/views/expiry_alerts.py" line="+386"/>
         <source>Acknowledge expiry alert</source>
         <translation>确认效期预警</translation>
     </message>
@@ -531,7 +531,7 @@
 <context>
     <name>AlertPanel</name>
     <message>
-        <location filename="../../app/views/expiry_alerts.py" line="-194"/>
+        <location filename="../../app/views/expiry_alerts.py" line="-200"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -551,7 +551,7 @@
         <translation>您的角色可以查看效期预警，但不能确认。</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+62"/>
         <source>No expiry alert is waiting. Alerts are raised by the daily expiry check when a lot with stock crosses one of its product&apos;s thresholds.</source>
         <translation>没有待处理的效期预警。有库存的批次达到其产品的某个预警阈值时，每日效期检查会发出预警。</translation>
     </message>
@@ -561,7 +561,12 @@
         <translation>已升级 %1 条，待确认 %2 条，共 %3 条。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
+        <source>The %1 most urgent are listed; the calendar and the expiry report show every lot.</source>
+        <translation>列出最紧急的 %1 条；日历和效期报告显示全部批次。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>The alerts could not be loaded: %1</source>
         <translation>无法加载预警：%1</translation>
     </message>
@@ -2102,7 +2107,7 @@
 <context>
     <name>ExpiringLotModel</name>
     <message>
-        <location filename="../../app/views/expiry_alerts.py" line="-209"/>
+        <location filename="../../app/views/expiry_alerts.py" line="-227"/>
         <source>Expiry date</source>
         <translation>失效日期</translation>
     </message>

@@ -17,6 +17,7 @@ from app.services.expiry import (
     ExpiryFilters,
     _rows,
     acknowledge_alert,
+    alert_counts,
     band_of,
     calendar_days,
     calendar_month,
@@ -251,6 +252,9 @@ def test_the_list_holds_every_lot_with_stock_inside_the_window_with_band_and_ale
     assert list_expiring(uow, within_days=90, filters=ExpiryFilters(owner="nobody")).lots == ()
     assert [d.lot for d in lots_expiring_on(uow, day=stock.today + dt.timedelta(days=5))] == ["D5"]
     assert {lot.lot for lot in open_alerts(uow)} == {"D5", "D20", "D60"}
+    assert [lot.lot for lot in open_alerts(uow, limit=2)] == ["D5", "D20"]  # by expiry date, cut by the server
+    counts = alert_counts(uow)
+    assert (counts.waiting, counts.escalated, counts.total) == (3, 0, 3)
 
 
 def test_a_calendar_month_counts_lots_per_day_with_the_tightest_band(stock: Stock, make_person) -> None:

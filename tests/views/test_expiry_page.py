@@ -133,6 +133,9 @@ def test_the_next_month_is_read_ahead_so_paging_shows_it_at_once_and_a_change_re
 
     page.move_to(day)
     qtbot.wait_until(lambda: page.model.count_on(day) == 1, timeout=20_000)
+    # The page's reads share the test's one connection: write only once they (and the reads ahead) are done.
+    qtbot.wait_until(lambda: not page._prefetching and page._month_running is None, timeout=20_000)
+    assert ctx.runner.wait_for_all(20_000)
     lot = make_lot(session, make_product(session), lot_no="CAL-40B", status=LotStatus.RELEASED, expiry_date=day,
                    production_date=today - dt.timedelta(days=10), quantity=5)
     move(session, MovementKind.PRODUCE, lot, 5, dest=make_party(session, PartyKind.MANUFACTURER), on=today)
