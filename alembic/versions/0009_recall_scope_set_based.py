@@ -23,11 +23,10 @@ with the same formulas, and the tier step looks up each party's next shipments b
 frozen is unchanged. Only those three statements of mt_open_recall
 change; the rest of the function is 0007's text.
 """
-import importlib.util
 from collections.abc import Sequence
-from pathlib import Path
 
 from alembic import op
+from app.db.migrations import earlier_function
 
 revision: str = "0009"
 down_revision: str | None = "0008"
@@ -37,14 +36,7 @@ depends_on: str | Sequence[str] | None = None
 
 def _function_0007() -> str:
     """mt_open_recall as migration 0007 created it (the downgrade restores it; the upgrade edits it)."""
-    spec = importlib.util.spec_from_file_location("_mt_0007", Path(__file__).with_name("0007_recalls.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    functions: str = module.FUNCTIONS
-    start = functions.index("CREATE FUNCTION mt_open_recall(")
-    end = functions.index("END $$;", start) + len("END $$;")
-    return functions[start:end].replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
+    return earlier_function("0007_recalls.py", "mt_open_recall")
 
 
 LOT_BALANCE_0007 = """  INSERT INTO recall_lot (recall_id, lot_id, relation, status_before, made, on_hand, shipped, returned, consumed,

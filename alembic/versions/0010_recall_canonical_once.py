@@ -20,11 +20,10 @@ table the canonical reads (a statement trigger on each removes it), and it never
 transaction (a deferred trigger removes it before commit): after a restore, transaction ids repeat
 (see 0008), so a committed digest could otherwise be found by an unrelated later transaction.
 """
-import importlib.util
 from collections.abc import Sequence
-from pathlib import Path
 
 from alembic import op
+from app.db.migrations import earlier_function
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -38,14 +37,7 @@ SIGNERS = ("qa_approver", "regulatory")
 
 def _sign_function_0007() -> str:
     """mt_sign_recall as migration 0007 created it (the downgrade restores it; the upgrade edits it)."""
-    spec = importlib.util.spec_from_file_location("_mt_0007", Path(__file__).with_name("0007_recalls.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    functions: str = module.FUNCTIONS
-    start = functions.index("CREATE FUNCTION mt_sign_recall(")
-    end = functions.index("END $$;", start) + len("END $$;")
-    return functions[start:end].replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
+    return earlier_function("0007_recalls.py", "mt_sign_recall")
 
 
 DECLARE_0007 = """  new_id bigint;

@@ -16,11 +16,10 @@ keeps the planner from flattening it into the whole-view aggregate again), and l
 alerts not raised yet. The alerts raised, superseded and closed are the same (the unique constraint still
 guards the insert); the rest of the function is 0006's text.
 """
-import importlib.util
 from collections.abc import Sequence
-from pathlib import Path
 
 from alembic import op
+from app.db.migrations import earlier_function
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -30,14 +29,7 @@ depends_on: str | Sequence[str] | None = None
 
 def _function_0006() -> str:
     """mt_expiry_run_as_of as migration 0006 created it (the downgrade restores it; the upgrade edits it)."""
-    spec = importlib.util.spec_from_file_location("_mt_0006", Path(__file__).with_name("0006_expiry.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    functions: str = module.FUNCTIONS
-    start = functions.index("CREATE FUNCTION mt_expiry_run_as_of(")
-    end = functions.index("END $$;", start) + len("END $$;")
-    return functions[start:end].replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
+    return earlier_function("0006_expiry.py", "mt_expiry_run_as_of")
 
 
 STOCK_0006 = """  WITH stock AS (
@@ -82,7 +74,7 @@ RAISE = """    SELECT lot_id, party_id, threshold, mt_expiry_owner(product_id, p
 """
 
 
-def _function_0010() -> str:
+def _function_0011() -> str:
     function = _function_0006()
     for old, new in ((DECLARE_0006, DECLARE), (STOCK_0006, STOCK), (RAISE_0006, RAISE)):
         assert function.count(old) == 1, f"0006's text is not what this migration expects: {old[:40]!r}"
@@ -92,7 +84,7 @@ def _function_0010() -> str:
 
 def upgrade() -> None:
     # CREATE OR REPLACE keeps the owner, the grants and the revoked PUBLIC execute of 0006.
-    op.execute(_function_0010())
+    op.execute(_function_0011())
 
 
 def downgrade() -> None:

@@ -71,3 +71,18 @@ def ensure_at_head(engine: Engine, *, profile_option: str = "") -> None:
         f"This database is at schema version {status.current}; this program needs {status.head}.",
         hint=f"An administrator should run: {fix}  (then start MedTrace again)",
     )
+
+
+def earlier_function(migration: str, name: str, *, attribute: str = "FUNCTIONS") -> str:
+    """The SQL function `name` exactly as migration file `migration` (in alembic/versions) created it, as a
+    CREATE OR REPLACE: a later migration edits that text, and its downgrade restores it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"_mt_{Path(migration).stem}", ALEMBIC_DIR / "versions" / migration)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    functions: str = getattr(module, attribute)
+    start = functions.index(f"CREATE FUNCTION {name}(")
+    end = functions.index("END $$;", start) + len("END $$;")
+    return functions[start:end].replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)

@@ -186,10 +186,11 @@ def test_a_qa_approver_ships_below_the_minimum_shelf_life_only_with_a_reason_the
     assert page.session_count.text() == "This session: 1 recorded, 0 refused"
     assert not page.exception_button.isVisible()
     with Session(committed.engine) as session:
-        [(reason, days_left, required)] = session.execute(text(
-            "SELECT reason, days_left, days_required FROM shelf_life_override")).all()
-        audited = session.execute(text(
-            "SELECT count(*) FROM audit_entry WHERE table_name = 'shelf_life_override'")).scalar_one()
+        [(override_id, reason, days_left, required)] = session.execute(text(
+            "SELECT id, reason, days_left, days_required FROM shelf_life_override")).all()
+        audited = session.execute(text(  # the trail keeps every earlier test's entries too: this record's only
+            "SELECT count(*) FROM audit_entry WHERE table_name = 'shelf_life_override' "
+            "AND record_id = :id"), {"id": str(override_id)}).scalar_one()
     assert (reason, days_left, required) == ("客户书面同意接收 Consignee agreed in writing: letter 2026-117", 300, 360)
     assert audited == 1
 
