@@ -17,17 +17,18 @@ is the path the GUI takes:
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ARRAY, Boolean, Date, Enum, Integer, func, select, text, update
+from sqlalchemy import ARRAY, Boolean, Date, Enum, Integer, Numeric, func, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db.uow import UnitOfWork
 from app.errors import ConcurrentChange, InvalidInput, NotFound
-from app.models import Deviation, Lot, Movement, Product, QcResult
+from app.models import Deviation, Lot, Movement, Party, Product, QcResult
 from app.models.base import Base
 from app.models.enums import DeviationStatus
 from app.security.permissions import LOT_UPDATE_COLUMNS, TABLE_GRANTS
@@ -35,6 +36,7 @@ from app.services.audit_queries import audit_entry
 
 MODELS: dict[str, type[Base]] = {
     "lot": Lot, "product": Product, "qc_result": QcResult, "deviation": Deviation, "movement": Movement,
+    "party": Party,
 }
 # Fields a correction may touch, per table. Identity (ids, DI, lot number, the lot a result belongs
 # to) and bookkeeping (created_at/by) are never edited: a different DI is a different product
@@ -48,9 +50,13 @@ _CANDIDATE_FIELDS: dict[str, tuple[str, ...]] = {
     # Clerical fields only: a wrong quantity, lot or party is corrected by a correcting movement,
     # so that derived stock never changes behind anyone's back.
     "movement": ("moved_on", "document_no"),
+    # A party's code and kind are its identity (movements and the trace refer to them); the rest is its
+    # record (条例 第四十五条: name, address, contact, licence) and what it accepts (minimum shelf life).
+    "party": ("name", "address", "contact", "phone", "licence_no", "min_shelf_life_days", "min_shelf_life_pct",
+              "expiry_owner"),
 }
 NOUNS = {"lot": "lot", "product": "product", "qc_result": "QC result", "deviation": "deviation",
-         "movement": "movement"}
+         "movement": "movement", "party": "party"}
 
 
 def _granted_update(table: str) -> bool:
@@ -141,7 +147,9 @@ def _coerce(model: type[Base], name: str, value: Any) -> Any:
             return int(value)
         if isinstance(kind, ARRAY):
             return [int(v) for v in value]
-    except (ValueError, TypeError):
+        if isinstance(kind, Numeric):
+            return decimal.Decimal(str(value))
+    except (ValueError, TypeError, decimal.InvalidOperation):
         raise InvalidInput(f"“{value}” is not a valid {name.replace('_', ' ')}.") from None
     return str(value)
 
@@ -163,6 +171,9 @@ def _label(session: Session, table: str, record_id: int) -> str:
     if table == "product":
         row = session.execute(select(Product.name, Product.di).where(Product.id == record_id)).one_or_none()
         return f"{row.name} ({row.di})" if row else f"#{record_id}"
+    if table == "party":
+        row = session.execute(select(Party.code, Party.name).where(Party.id == record_id)).one_or_none()
+        return f"{row.name} ({row.code})" if row else f"#{record_id}"
     if table == "deviation":
         number = session.execute(select(Deviation.number).where(Deviation.id == record_id)).scalar()
         return number or f"#{record_id}"
@@ -274,6 +285,12 @@ def edit_product(uow: UnitOfWork, *, product_id: int, changes: Mapping[str, Any]
     """Correct a product's master data (never its DI: a new DI is a new product)."""
     return edit_record(uow, table="product", record_id=product_id, changes=changes, reason=reason,
                        expected=expected)
+
+
+def edit_party(uow: UnitOfWork, *, party_id: int, changes: Mapping[str, Any], reason: str,
+               expected: Mapping[str, Any]) -> EditResult:
+    """Correct a party's record or set what it accepts (minimum shelf life, expiry owner); never its code."""
+    return edit_record(uow, table="party", record_id=party_id, changes=changes, reason=reason, expected=expected)
 
 
 def edit_qc_result(uow: UnitOfWork, *, qc_result_id: int, changes: Mapping[str, Any], reason: str,

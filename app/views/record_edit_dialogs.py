@@ -39,6 +39,7 @@ from app.services.record_edits import (
     EditResult,
     RecordChangedMeanwhile,
     edit_lot,
+    edit_party,
     edit_product,
     load_for_edit,
 )
@@ -374,3 +375,47 @@ class EditProductDialog(RecordEditDialog):
     def _save_work(self, changes: dict[str, Any], reason: str, expected: dict[str, Any]) -> EditResult:
         return edit_product(self._ctx.new_uow(), product_id=self.record_id, changes=changes, reason=reason,
                             expected=expected)
+
+
+class EditPartyDialog(RecordEditDialog):
+    """Correct a party's record, and set what it accepts: the least remaining shelf life (days, or % of the
+    product's shelf life) and who owns the expiry alerts of stock held there. Its code never changes."""
+
+    table = "party"
+
+    def __init__(self, ctx: ViewContext, party_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, party_id, parent)
+
+    def _editors(self) -> dict[str, FieldEditor]:
+        percent = QSpinBox()
+        percent.setRange(0, 100)
+        percent.setSuffix(" %")
+        percent.setSpecialValueText(self.tr("not set"))
+
+        def get_percent() -> int | None:
+            return percent.value() or None
+
+        days = number_editor(self.tr("Minimum shelf life on receipt (days)"), MAX_DAYS, optional=True,
+                             none_text=self.tr("not set"))
+        days.widget.setToolTip(self.tr("A shipment to this party of a lot with fewer days left is refused, unless "
+                                       "a QA approver authorises an exception with a reason."))
+        percent.setToolTip(self.tr("The same as a share of the product's shelf life; the stricter of the two "
+                                   "applies."))
+        return {
+            "name": text_editor(self.tr("Name"), 200),
+            "address": text_editor(self.tr("Address"), 300),
+            "contact": text_editor(self.tr("Contact person"), 100),
+            "phone": text_editor(self.tr("Phone"), 50),
+            "licence_no": text_editor(self.tr("Licence / filing no."), 100),
+            "min_shelf_life_days": days,
+            "min_shelf_life_pct": FieldEditor(self.tr("Minimum shelf life on receipt (% of shelf life)"), percent,
+                                              get_percent, lambda v: percent.setValue(int(v or 0)), _text),
+            "expiry_owner": text_editor(self.tr("Owner of expiry alerts here (login)"), 63),
+        }
+
+    def _title(self, record: EditableRecord) -> str:
+        return self.tr("Edit party %1").replace("%1", record.label)
+
+    def _save_work(self, changes: dict[str, Any], reason: str, expected: dict[str, Any]) -> EditResult:
+        return edit_party(self._ctx.new_uow(), party_id=self.record_id, changes=changes, reason=reason,
+                          expected=expected)

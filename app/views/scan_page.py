@@ -64,6 +64,7 @@ from app.views.lot_table_model import while_alive
 from app.views.operations import Operation, OperationContext
 from app.views.pages import lot_status_label
 from app.views.reason_dialog import ReasonDialog
+from app.views.record_edit_dialogs import EditPartyDialog
 
 # Banner colours (background, text): red stops, amber warns, green clears; white/black text for contrast.
 BANNER_COLOURS = {
@@ -303,7 +304,14 @@ class ScanPage(QWidget):
         record_form = QFormLayout()
         record_form.addRow(self.tr("Movement"), self.kind)
         record_form.addRow(self.tr("From"), self.from_party)
-        record_form.addRow(self.tr("To"), self.to_party)
+        self.party_button = QPushButton(self.tr("Details…"))
+        self.party_button.setToolTip(self.tr("The party's record: contact, licence, the least shelf life it accepts "
+                                             "and who owns expiry alerts of stock held there"))
+        self.party_button.setVisible(may(account.groups, "edit_party"))
+        to_row = QHBoxLayout()
+        to_row.addWidget(self.to_party, 1)
+        to_row.addWidget(self.party_button)
+        record_form.addRow(self.tr("To"), to_row)
         record_form.addRow(self.tr("Document no."), self.document_no)
         record_form.addRow(self.tr("Units per scan"), self.quantity)
         button_row = QHBoxLayout()
@@ -367,6 +375,9 @@ class ScanPage(QWidget):
         self.kind.activated.connect(self._choose_default_parties)  # the person chose: suggest the usual ends
         self.record_button.toggled.connect(self._on_record_toggled)
         self.exception_button.clicked.connect(self.authorise_exception)
+        self.party_button.clicked.connect(self.edit_party)
+        self.to_party.currentIndexChanged.connect(
+            lambda _i: self.party_button.setEnabled(self.to_party.currentData() is not None))
         ctx.broadcast.records_changed.connect(self._on_records_changed)
         self._show_counts()
         self._show_record_state()
@@ -433,6 +444,16 @@ class ScanPage(QWidget):
         self._queue.append(_Job(scan=job.scan, plan=job.plan, row=job.row, fefo_site=job.fefo_site,
                                 shelf_life_exception=dialog.reason_text()))
         self._start_next()
+
+    def edit_party(self) -> EditPartyDialog | None:
+        """Open the chosen destination's record (what it accepts included); saved with a reason, audited."""
+        party_id = self.to_party.currentData()
+        if party_id is None:
+            return None
+        dialog = EditPartyDialog(self._ctx, party_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _party_code(self, party_id: int | None) -> str:
         return next((p.code for p in self._parties if p.id == party_id), "?")

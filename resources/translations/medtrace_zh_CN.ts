@@ -4,7 +4,7 @@
 <context>
     <name>AcknowledgeDialog</name>
     <message>
-        <location filename="../../app/views/expiry_alerts.py" line="+386"/>
+        <location filename="../../app/views/expiry_alerts.py" line="+376"/>
         <source>Acknowledge expiry alert</source>
         <translation>确认效期预警</translation>
     </message>
@@ -1988,7 +1988,7 @@
 <context>
     <name>EditLotDialog</name>
     <message>
-        <location filename="../../app/views/record_edit_dialogs.py" line="+313"/>
+        <location filename="../../app/views/record_edit_dialogs.py" line="+314"/>
         <source>Production date</source>
         <translation>生产日期</translation>
     </message>
@@ -2009,9 +2009,73 @@
     </message>
 </context>
 <context>
+    <name>EditPartyDialog</name>
+    <message>
+        <location line="+73"/>
+        <location line="+6"/>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Minimum shelf life on receipt (days)</source>
+        <translation>收货最短剩余效期（天）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A shipment to this party of a lot with fewer days left is refused, unless a QA approver authorises an exception with a reason.</source>
+        <translation>向该单位发运剩余天数更少的批次将被拒绝，除非质量批准人说明原因并授权例外。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The same as a share of the product&apos;s shelf life; the stricter of the two applies.</source>
+        <translation>以产品有效期的百分比表示；两者取更严格者。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact person</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Licence / filing no.</source>
+        <translation>许可证/备案凭证编号</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Minimum shelf life on receipt (% of shelf life)</source>
+        <translation>收货最短剩余效期（占有效期 %）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Owner of expiry alerts here (login)</source>
+        <translation>此处效期预警负责人（登录名）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Edit party %1</source>
+        <translation>编辑单位 %1</translation>
+    </message>
+</context>
+<context>
     <name>EditProductDialog</name>
     <message>
-        <location line="+19"/>
+        <location line="-78"/>
         <source>Implantable device</source>
         <translation>植入性器械</translation>
     </message>
@@ -2107,7 +2171,7 @@
 <context>
     <name>ExpiringLotModel</name>
     <message>
-        <location filename="../../app/views/expiry_alerts.py" line="-227"/>
+        <location filename="../../app/views/expiry_alerts.py" line="-218"/>
         <source>Expiry date</source>
         <translation>失效日期</translation>
     </message>
@@ -4492,7 +4556,7 @@
 <context>
     <name>ScanPage</name>
     <message>
-        <location filename="../../app/views/scan_page.py" line="+164"/>
+        <location filename="../../app/views/scan_page.py" line="+165"/>
         <source>Scan</source>
         <translation>扫码</translation>
     </message>
@@ -4513,12 +4577,12 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+643"/>
+        <location line="+663"/>
         <source>Scan a label (or type the UDI and press Enter)</source>
         <translation>扫描标签（或输入 UDI 后按回车）</translation>
     </message>
     <message>
-        <location line="-613"/>
+        <location line="-633"/>
         <source>Click in the field above and scan the UDI on a label; the scanner&apos;s Enter ends each scan.
 
 The page shows the product, lot, serial, dates, status and stock at once, and stops you loudly (red banner and a beep) when the lot is recalled, on hold, not released, rejected, expired or unknown.
@@ -4561,18 +4625,18 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+0"/>
-        <location line="+80"/>
+        <location line="+87"/>
         <source>Lot</source>
         <translation>批号</translation>
     </message>
     <message>
-        <location line="-79"/>
-        <location line="+79"/>
+        <location line="-86"/>
+        <location line="+86"/>
         <source>Serial</source>
         <translation>序列号</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-86"/>
         <source>Production date</source>
         <translation>生产日期</translation>
     </message>
@@ -4628,12 +4692,12 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+1"/>
-        <location line="+533"/>
+        <location line="+553"/>
         <source>Start recording</source>
         <translation>开始登记</translation>
     </message>
     <message>
-        <location line="-524"/>
+        <location line="-544"/>
         <source>Authorise an exception…</source>
         <translation>授权例外…</translation>
     </message>
@@ -4644,17 +4708,27 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+4"/>
-        <location line="+8"/>
+        <location line="+15"/>
         <source>Movement</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location line="-7"/>
+        <location line="-14"/>
         <source>From</source>
         <translation>发出方</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Details…</source>
+        <translation>详情…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The party&apos;s record: contact, licence, the least shelf life it accepts and who owns expiry alerts of stock held there</source>
+        <translation>该单位的记录：联系人、许可证、可接受的最短剩余效期，以及此处库存效期预警的负责人</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>To</source>
         <translation>接收方</translation>
     </message>
@@ -4695,12 +4769,12 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+2"/>
-        <location line="+516"/>
+        <location line="+529"/>
         <source>Your role may look up scans but not record movements.</source>
         <translation>您的角色可以扫码查询，但不能登记出入库。</translation>
     </message>
     <message>
-        <location line="-434"/>
+        <location line="-444"/>
         <source>the minimum shelf life of %1</source>
         <translation>%1 的最短剩余效期</translation>
     </message>
@@ -4720,7 +4794,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>授权并发运</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+100"/>
         <source>✓ recorded · first expired, first out: lot %1</source>
         <translation>✓ 已记录 · 先到期先出：应先发批次 %1</translation>
     </message>
@@ -5085,8 +5159,8 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
         <translation>单据 %1。</translation>
     </message>
     <message>
-        <location line="-426"/>
-        <location line="+437"/>
+        <location line="-436"/>
+        <location line="+447"/>
         <source>recording…</source>
         <translation>登记中…</translation>
     </message>

@@ -198,3 +198,37 @@ def test_a_qa_approver_ships_below_the_minimum_shelf_life_only_with_a_reason_the
     with qtbot.wait_signal(page.movement_refused, timeout=LOAD_TIMEOUT):
         scan(qtbot, page, label(shelf, "OLD-1"))
     assert shipped(committed) == [("OLD-1", 1)]
+
+
+def test_the_least_shelf_life_a_consignee_accepts_is_set_from_the_scan_page_with_a_reason_and_then_holds(
+    qtbot: QtBot, signed_in: Callable[..., Workstation], make_person, shelf: Shelf, committed: Database,
+) -> None:
+    page = open_page(qtbot, signed_in(make_person("warehouse", "regulatory")))
+    assert page.party_button.isVisible() and page.party_button.isEnabled()
+    dialog = page.edit_party()
+    assert dialog is not None
+    qtbot.wait_until(lambda: dialog.record is not None, timeout=LOAD_TIMEOUT)
+    assert dialog.windowTitle() == "Edit party 第一人民医院 (HOS-01)"
+    dialog.editors["min_shelf_life_days"].widget.setValue(360)
+    dialog.editors["contact"].widget.setText("王主任")
+    if SHOTS:
+        dialog.grab().save(str(Path(SHOTS) / "party-dialog-en.png"))
+    dialog.save_button.click()
+    reason = dialog.reason_dialog
+    assert reason is not None
+    assert [reason.changes.item(r, 2).text() for r in range(reason.changes.rowCount())] == ["王主任", "360"]
+    reason.reason.setPlainText("质量协议 Quality agreement QA-2026-31 with the hospital")
+    with qtbot.wait_signal(dialog.saved, timeout=LOAD_TIMEOUT):
+        reason.ok_button.click()
+    shoot(page, "scan-party-saved-en")
+    with Session(committed.engine) as session:
+        assert session.execute(text("SELECT min_shelf_life_days, contact FROM party WHERE id = :id"),
+                               {"id": shelf.hospital_id}).one() == (360, "王主任")
+        assert session.execute(text(
+            "SELECT reason FROM audit_entry WHERE table_name = 'party' AND record_id = :id ORDER BY id DESC LIMIT 1"),
+            {"id": str(shelf.hospital_id)}).scalar_one() == "质量协议 Quality agreement QA-2026-31 with the hospital"
+
+    page.start_recording()
+    with qtbot.wait_signal(page.movement_refused, timeout=LOAD_TIMEOUT):
+        scan(qtbot, page, label(shelf, "OLD-1"))  # 300 days left: below what the hospital now accepts
+    assert shipped(committed) == []
