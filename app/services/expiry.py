@@ -169,14 +169,15 @@ _STOCK_FROM = """
  WHERE l.expiry_date BETWEEN :first AND :last {filters}
 """
 
-_STOCK_SQL = """
+_STOCK_SELECT = """
 SELECT l.id AS lot_id, s.party_id, p.di, l.lot_no, p.name AS product, pa.code AS site, pa.name AS site_name,
        l.expiry_date, l.expiry_date - :as_of AS days_left, p.alert_days, s.quantity AS on_hand, l.status,
        a.id AS alert_id, a.state, a.threshold_days, coalesce(a.owner, nullif(p.expiry_owner, ''),
        nullif(pa.expiry_owner, '')) AS owner, a.raised_at, a.escalated_at, a.escalated_to,
        coalesce(a.acknowledged_name, a.acknowledged_by) AS acknowledged_by, a.acknowledged_at, a.note, a.disposition
-""" + _STOCK_FROM + """ ORDER BY l.expiry_date, p.di, l.lot_no, pa.code
-"""
+""" + _STOCK_FROM
+
+_STOCK_SQL = _STOCK_SELECT + " ORDER BY l.expiry_date, p.di, l.lot_no, pa.code\n"
 
 # The calendar grid's figures, summed by the server: the band is `band_of` in SQL (the smallest threshold the
 # days left are within), over the product's thresholds or the defaults.
@@ -289,8 +290,8 @@ def open_alerts(uow: UnitOfWork, *, limit: int | None = None) -> list[ExpiringLo
     and cut by the server, so that a site with a hundred thousand alerts does not fetch them all)."""
     # Driven by the alerts, not by every lot's stock (the whole reference set).
     where = " AND l.id IN (SELECT lot_id FROM expiry_alert WHERE state <> 'closed') AND a.id IS NOT NULL"
-    sql = (f"SELECT * FROM ({_STOCK_SQL.format(filters=where)}) q ORDER BY CASE q.state WHEN 'escalated' THEN 0 "
-           "WHEN 'open' THEN 1 WHEN 'acknowledged' THEN 2 ELSE 3 END, q.expiry_date, q.lot_no, q.site")
+    sql = (_STOCK_SELECT.format(filters=where) + " ORDER BY CASE a.state WHEN 'escalated' THEN 0 WHEN 'open' THEN 1 "
+           "WHEN 'acknowledged' THEN 2 ELSE 3 END, l.expiry_date, l.lot_no, pa.code")
     with uow, young_collections_only():
         as_of = uow.session.execute(text("SELECT current_date")).scalar_one()
         rows = uow.session.execute(text(sql + (" LIMIT :limit" if limit is not None else "")),
