@@ -29,17 +29,10 @@ from app.services.identity import PendingActivation, sign_in
 from app.services.people import create_first_administrator
 from app.views.activation import AuthenticatorEnrolment, PasswordChoice, RecoveryCodesPanel, run_activation
 from app.views.operations import OperationRunner
+from app.views.style import problem_label
 
 # The database's rule (mt_check_login_name), mirrored so a typo is caught before anything is created.
 LOGIN_NAME = re.compile(r"^[a-z][a-z0-9_.]{2,30}$")
-
-
-def _problem_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("inlineProblem")
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class WelcomePage(QWizardPage):
@@ -82,7 +75,7 @@ class AdministratorPage(QWizardPage):
         self.printed_name.setPlaceholderText(self.tr("e.g. 李娜 (Li Na)"))
         login_note = QLabel(self.tr("3–31 lower-case letters, digits, “_” or “.”, starting with a letter."))
         login_note.setObjectName("fieldNote")
-        self.problem = _problem_label()
+        self.problem = problem_label()
         self.busy_label = QLabel(self.tr("Creating the administrator…"))
         self.busy_label.setObjectName("fieldNote")
         self.busy_label.hide()
@@ -197,7 +190,7 @@ class AuthenticatorPage(QWizardPage):
         self.setTitle(self.tr("Your authenticator app"))
         self.setSubTitle(self.tr("Every sign-in and signature asks for the code this app shows."))
         self.enrolment: AuthenticatorEnrolment | None = None
-        self.problem = _problem_label()
+        self.problem = problem_label()
         self.busy_label = QLabel(self.tr("Activating…"))
         self.busy_label.setObjectName("fieldNote")
         self.busy_label.hide()

@@ -50,6 +50,7 @@ from app.views.signature_dialog import (
     prefers_chinese,
     signing_failure,
 )
+from app.views.style import problem_label
 from app.views.working_dialog import WorkingDialog
 
 MAX_TEXT_CHARS = 2000
@@ -111,11 +112,8 @@ class RecallCeremonyDialog(WorkingDialog):
             "printed name, the server's date and time and the meaning above are recorded with the case."))
         declaration.setObjectName("signatureDeclaration")
         declaration.setWordWrap(True)
-        self.problem = QLabel()
-        self.problem.setObjectName("inlineProblem")
-        self.problem.setWordWrap(True)
+        self.problem = problem_label()
         self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.problem.hide()
         self.busy_label = QLabel()
         self.busy_label.setObjectName("fieldNote")
         self.busy_bar = QProgressBar()

@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -84,7 +83,8 @@ from app.views.recall_dialogs import (
     ReturnDialog,
     StartRecallDialog,
 )
-from app.views.record_table import record_table
+from app.views.record_table import RowsTableModel, record_table
+from app.views.style import problem_label
 
 PAGE_TABLES = frozenset({*RECALL_TABLES, "recall_check", "recall_return", "party"})
 # Who works the consignee list (mt_recall_worker, migration 0007): everyone but the auditor, who reads.
@@ -157,12 +157,13 @@ class ProgressDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class CasesModel(QAbstractTableModel):
+class CasesModel(RowsTableModel[RecallRow]):
     """The cases, at most a few hundred (list_recalls keeps the latest 500)."""
+
+    columns = CASE_COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[RecallRow] = []
         self._headers = {
             "id": self.tr("No."), "kind": self.tr("Kind"), "level": self.tr("Level"), "state": self.tr("State"),
             "lot": self.tr("Lot"), "product": self.tr("Product"), "opened": self.tr("Opened"),
@@ -170,27 +171,8 @@ class CasesModel(QAbstractTableModel):
             "acknowledged": self.tr("Acknowledged"), "returned": self.tr("Returned"),
         }
 
-    def set_rows(self, rows: Sequence[RecallRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> RecallRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
     def row_of(self, recall_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == recall_id), None)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 — Qt's default argument
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 — Qt's default argument
-        return 0 if parent.isValid() else len(CASE_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[CASE_COLUMNS[section]]
-        return None
+        return self._first(lambda r: r.id == recall_id)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None
@@ -256,12 +238,13 @@ def method_words(method: str) -> str:
     return words.get(method, method)
 
 
-class WorklistModel(QAbstractTableModel):
+class WorklistModel(RowsTableModel[RecallConsignee]):
     """A case's consignees: contact, notification, acknowledgement and what is still out there."""
+
+    columns = WORK_COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[RecallConsignee] = []
         self._overdue = False
         self._headers = {
             "party": self.tr("Code"), "name": self.tr("Consignee"), "tier": self.tr("Tier"),
@@ -271,27 +254,11 @@ class WorklistModel(QAbstractTableModel):
         }
 
     def set_case(self, case: RecallCase | None) -> None:
-        self.beginResetModel()
-        self._rows = list(case.consignees) if case else []
         self._overdue = bool(case and case.notify_overdue)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> RecallConsignee | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        self.set_rows(case.consignees if case else [])
 
     def row_of(self, party: str) -> int | None:
-        return next((i for i, c in enumerate(self._rows) if c.party == party), None)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 — Qt's default argument
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 — Qt's default argument
-        return 0 if parent.isValid() else len(WORK_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[WORK_COLUMNS[section]]
-        return None
+        return self._first(lambda c: c.party == party)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         c = self.row_at(index.row()) if index.isValid() else None
@@ -358,10 +325,7 @@ class CaseView(QWidget):
             bar.setFormat("%v / %m")
             self.bars[key] = bar
             bars.addRow(label, bar)
-        self.problem = QLabel()
-        self.problem.setObjectName("inlineProblem")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
+        self.problem = problem_label()
 
         self.method = QComboBox()
         self.method.setObjectName("notifyMethod")
@@ -934,10 +898,7 @@ class RecallsPage(QWidget):
         heading.setObjectName("pageHeading")
         self.as_of = QLabel(self.tr("Loading…"))
         self.as_of.setObjectName("pageArrives")
-        self.problem = QLabel()
-        self.problem.setObjectName("inlineProblem")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
+        self.problem = problem_label()
         self.drill_button = QPushButton(self.tr("Start &drill…"))
         self.drill_button.setObjectName("startDrill")
         self.drill_button.setShortcut(QKeySequence("Ctrl+Shift+D"))

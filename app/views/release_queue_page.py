@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -46,7 +45,7 @@ from app.services.identity import Account
 from app.services.lot_release import CeremonyResult, release_queue
 from app.views.context import ViewContext
 from app.views.lot_table_model import while_alive
-from app.views.record_table import record_table
+from app.views.record_table import RowsTableModel, record_table
 from app.views.release_detail import ReleaseDetail
 from app.views.signature_dialog import SignatureDialog
 
@@ -107,12 +106,13 @@ def read_queue(new_uow: Callable[[], UnitOfWork]) -> QueueSnapshot:
     return QueueSnapshot(tuple(lines), dt.datetime.now(dt.UTC))
 
 
-class ReleaseQueueModel(QAbstractTableModel):
+class ReleaseQueueModel(RowsTableModel[QueueLine]):
     """The lots of one section; at most a few thousand, held in memory."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._lines: list[QueueLine] = []
         self._now = dt.datetime.now(dt.UTC)
         self._headers = {
             "checklist": self.tr("Checklist"), "lot_no": self.tr("Lot no."), "product": self.tr("Product"),
@@ -121,27 +121,14 @@ class ReleaseQueueModel(QAbstractTableModel):
         }
 
     def set_lines(self, lines: Sequence[QueueLine], now: dt.datetime) -> None:
-        self.beginResetModel()
-        self._lines = list(lines)
         self._now = now
-        self.endResetModel()
+        self.set_rows(lines)
 
     def line_at(self, row: int) -> QueueLine | None:
-        return self._lines[row] if 0 <= row < len(self._lines) else None
+        return self.row_at(row)
 
     def row_of(self, lot_id: int) -> int | None:
-        return next((i for i, line in enumerate(self._lines) if line.lot_id == lot_id), None)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 — Qt's default argument
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 — Qt's default argument
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[COLUMNS[section]]
-        return None
+        return self._first(lambda line: line.lot_id == lot_id)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         line = self.line_at(index.row()) if index.isValid() else None

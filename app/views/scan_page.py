@@ -65,6 +65,7 @@ from app.views.operations import Operation, OperationContext
 from app.views.pages import lot_status_label
 from app.views.reason_dialog import ReasonDialog
 from app.views.record_edit_dialogs import EditPartyDialog
+from app.views.style import problem_label
 
 # Banner colours (background, text): red stops, amber warns, green clears; white/black text for contrast.
 BANNER_COLOURS = {
@@ -292,10 +293,7 @@ class ScanPage(QWidget):
         self.record_state = QLabel()
         self.record_state.setObjectName("fieldNote")
         self.record_state.setWordWrap(True)
-        self.record_problem = QLabel()
-        self.record_problem.setObjectName("inlineProblem")
-        self.record_problem.setWordWrap(True)
-        self.record_problem.hide()
+        self.record_problem = problem_label()
         self.exception_button = QPushButton(self.tr("Authorise an exception…"))
         self.exception_button.setToolTip(self.tr(
             "Ship this lot although the consignee asks for more shelf life, stating why: the database keeps your "
@@ -349,10 +347,7 @@ class ScanPage(QWidget):
         splitter.setSizes([560, 660])
         splitter.setChildrenCollapsible(False)
 
-        self.problem = QLabel()
-        self.problem.setObjectName("inlineProblem")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
+        self.problem = problem_label()
         # First expired, first out: an earlier-expiring lot of the product waits at the shipping site.
         self.fefo_notice = QLabel()
         self.fefo_notice.setObjectName("fefoNotice")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from app.resources import CJK_FONT, RESOURCES
 
@@ -36,3 +36,12 @@ def apply_style(app: QApplication) -> None:
         app.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
     except OSError:
         log.warning("stylesheet %s not found; using Qt's default look", STYLESHEET)
+
+
+def problem_label() -> QLabel:
+    """The red, wrapped line under a form or page that says what went wrong; hidden until there is something."""
+    label = QLabel()
+    label.setObjectName("inlineProblem")
+    label.setWordWrap(True)
+    label.hide()
+    return label
