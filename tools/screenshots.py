@@ -67,7 +67,7 @@ def _capture(home: str, language: str, out: Path) -> int:
     from app.config import AppPaths
     from app.main import run_gui
     from app.views.main_window import MainWindow
-    from app.views.pages import DashboardPage
+    from app.views.dashboard_page import DashboardPage
     from app.views.startup import StartupErrorDialog, start_up
 
     app = QApplication(sys.argv[:1])

@@ -2,17 +2,14 @@
 
 `dashboard_snapshot` reads every tile in one unit of work (one consistent picture, one round of
 queries) and returns a frozen `DashboardSnapshot`. Tiles whose records belong to another part of the
-product (recalls, expiry alerts) are read through small adapters: when that part is not installed the
-tile is `None` and the Dashboard leaves it out, instead of failing.
+product (recalls, expiry alerts) are summed by those parts' services, in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -21,6 +18,7 @@ from app.db.uow import UnitOfWork
 from app.models import Deviation, Lot
 from app.models.enums import DeviationStatus, LotStatus
 from app.security.permissions import may
+from app.services import expiry, recalls
 from app.services.audit_trail import VERIFICATION_EVENT
 
 # Lots that can still reach a patient: the ones whose expiry matters. Rejected, recalled and
@@ -87,9 +85,8 @@ class ReleaseQueueSummary:
 
 @dataclass(frozen=True)
 class ExpiryBand:
-    threshold_days: int  # the product threshold the lots are inside (e.g. 30: 30 days or fewer left)
-    lots: int
-    on_hand: int
+    threshold_days: int  # the product threshold the lots are inside (e.g. 30: 30 days or fewer left); 0: expired
+    lots: int  # (lot, our site) pairs holding stock, from the expiry alerts
 
 
 @dataclass(frozen=True)
@@ -135,6 +132,8 @@ class DrillKpiPoint:
     time_to_notify_all_s: float | None
     quantity_reconciled_pct: float | None
     consignees_acknowledged_pct: float | None
+    time_to_identify_s: float | None = None
+    time_to_contain_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -357,62 +356,36 @@ def _security_summary(uow: UnitOfWork) -> SecuritySummary:
     )
 
 
-# -- adapters to the recall and expiry services ----------------------------------------------------
+# -- expiry and recalls ----------------------------------------------------------------------------
 
 
-def _optional_service(module_name: str) -> ModuleType | None:
-    """The service module, or None when this build does not include it (a real fault still raises)."""
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        return None
-
-
-def _expiry_summary(uow: UnitOfWork, as_of: dt.date) -> ExpirySummary | None:
-    expiry = _optional_service("app.services.expiry")
-    if expiry is None:
-        return None
+def _expiry_summary(uow: UnitOfWork, as_of: dt.date) -> ExpirySummary:
+    """Lots per threshold band and alerts per owner, both counted by the server from the expiry alerts (a
+    million lots hold a few hundred thousand alerts: nothing is fetched row by row)."""
     horizon = uow.session.execute(text(
         "SELECT max(d) FROM product, unnest(alert_days) d")).scalar() or DEFAULT_EXPIRY_HORIZON_DAYS
-    listing = expiry.list_expiring(uow, within_days=int(horizon), as_of=as_of)
-    bands: dict[int, list[int]] = {}
-    for lot in listing.lots:
-        if lot.band is None:
-            continue
-        counted = bands.setdefault(int(lot.band), [0, 0])
-        counted[0] += 1
-        counted[1] += int(lot.on_hand or 0)
-    owners: dict[str | None, int] = {}
-    alerts = list(expiry.open_alerts(uow))
-    for alert in alerts:
-        owner = getattr(alert, "owner", None) or None
-        owners[owner] = owners.get(owner, 0) + 1
+    bands = expiry.band_totals(uow, within_days=int(horizon), as_of=as_of)
+    owners = expiry.alert_owners(uow)
     return ExpirySummary(
         within_days=int(horizon),
-        bands=tuple(ExpiryBand(days, n, qty) for days, (n, qty) in sorted(bands.items())),
-        open_alerts=len(alerts),
-        owners=tuple(AlertOwner(o, n) for o, n in sorted(owners.items(), key=lambda x: (x[0] is None, -x[1],
-                                                                                          x[0] or ""))),
-        data_gaps=tuple(str(g) for g in (getattr(listing, "data_gaps", ()) or ())),
+        bands=tuple(ExpiryBand(b.threshold_days, b.lots) for b in bands),
+        open_alerts=sum(n for _owner, n in owners),
+        owners=tuple(AlertOwner(owner, n) for owner, n in owners),
+        data_gaps=expiry.data_gaps(uow),
     )
 
 
-def _recall_summary(uow: UnitOfWork) -> RecallSummary | None:
-    recalls = _optional_service("app.services.recalls")
-    if recalls is None:
-        return None
+def _recall_summary(uow: UnitOfWork) -> RecallSummary:
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     open_ = [
         OpenRecall(r.id, str(r.kind), str(r.level), str(r.state), str(r.trigger_lot), str(r.product or ""),
                    r.opened_at, r.notify_deadline, bool(r.overdue), int(r.consignees or 0),
                    int(r.acknowledged or 0))
-        for r in recalls.list_recalls(uow) if str(r.state) != "closed"
+        for r in recalls.list_recalls(uow, open_only=True)
     ]
     open_.sort(key=lambda r: (r.notify_deadline or far, r.id))
     trend = [DrillKpiPoint(recall_id, opened_at, k.time_to_notify_all_s, k.quantity_reconciled_pct,
-                           k.consignees_acknowledged_pct)
+                           k.consignees_acknowledged_pct, k.time_to_identify_s, k.time_to_contain_s)
              for recall_id, opened_at, k in recalls.drill_kpi_trend(uow)]
     trend.sort(key=lambda p: (p.opened_at, p.recall_id))
     return RecallSummary(tuple(open_), tuple(trend[-RECENT_DRILLS:]))

@@ -39,6 +39,9 @@ CHECKLIST_TITLES = {
     "label_verified": ("Printed label verified against the lot master", "标签已扫描核对"),
     "audit_trail_reviewed": ("Audit trail of the lot reviewed since its last change", "批次审计追踪已复核"),
 }
+# The items a reviewer clears by their own steps on the Release queue page; the others (QC, deviations) are
+# blockers someone else resolves.
+REVIEWER_STEPS = frozenset({"label_verified", "audit_trail_reviewed"})
 MAX_ATTEMPTS = 5
 
 
@@ -83,6 +86,17 @@ class QueueRow:
     created_by: str
     reviewed_by: str | None
     checklist_complete: bool
+    open_items: tuple[str, ...] = ()  # checklist items not met (mt_lot_checklist's item keys)
+
+    @property
+    def blocked_by(self) -> tuple[str, ...]:
+        """Open items the reviewer cannot clear by their own steps (QC results, deviations)."""
+        return tuple(i for i in self.open_items if i not in REVIEWER_STEPS)
+
+    @property
+    def reviewer_steps(self) -> tuple[str, ...]:
+        """Open items that are the reviewer's own to do (scan the label, review the audit trail)."""
+        return tuple(i for i in self.open_items if i in REVIEWER_STEPS)
 
 
 @dataclass(frozen=True)
@@ -172,7 +186,8 @@ def verify_label_scan(uow: UnitOfWork, *, lot_id: int, raw_scan: str, as_of: dt.
 
 
 def release_queue(uow: UnitOfWork) -> list[QueueRow]:
-    """Lots awaiting review (quarantine), approval (under review) or a decision on a hold, oldest first."""
+    """Lots awaiting review (quarantine), approval (under review) or a decision on a hold, oldest first, each
+    with the checklist items it still misses."""
     rows = uow.session.execute(text("""
         SELECT l.id, l.lot_no, p.di, p.name, l.status, l.expiry_date,
                coalesce((SELECT max(s.signed_at) FROM lot_signature s
@@ -180,12 +195,15 @@ def release_queue(uow: UnitOfWork) -> list[QueueRow]:
                l.created_by,
                (SELECT s.printed_name FROM lot_signature s WHERE s.lot_id = l.id AND s.cycle = l.release_cycle
                   AND s.meaning = 'reviewed' ORDER BY s.id DESC LIMIT 1),
-               mt_checklist_complete(l.id)
+               c.open_items IS NULL,
+               coalesce(c.open_items, '{}')
           FROM lot l JOIN product p ON p.id = l.product_id
+          CROSS JOIN LATERAL (SELECT array_agg(item ORDER BY n) FILTER (WHERE NOT ok) AS open_items
+                                FROM mt_lot_checklist(l.id) WITH ORDINALITY AS i (item, ok, detail, n)) c
          WHERE l.status IN ('quarantine', 'under_review', 'on_hold')
          ORDER BY waiting_since, l.id
          LIMIT 2000""")).all()
-    return [QueueRow(*row) for row in rows]
+    return [QueueRow(*row[:-1], tuple(row[-1])) for row in rows]
 
 
 def sign_lots(

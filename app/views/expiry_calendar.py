@@ -724,6 +724,15 @@ class ExpiryCalendarPage(QWidget):
             self.reload()
         self.grid.select_day(day)
 
+    def apply_filter(self, *, view: str | None = None, alerts: bool = False, owner: str | None = None) -> None:
+        """Open as a Dashboard tile asks: the agenda of what expires, or the alerts (of one owner)."""
+        if view is not None:
+            self.set_view(view)
+        if alerts:
+            self.side.setCurrentWidget(self.alerts)
+        if owner is not None:
+            self.filters.choose(owner=owner)
+
     def set_view(self, mode: str) -> None:
         action = {"month": self.month_action, "week": self.week_action, "agenda": self.agenda_action}[mode]
         action.setChecked(True)

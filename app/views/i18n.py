@@ -39,10 +39,13 @@ class Translation:
 
     def remove(self) -> None:
         """Uninstall the translators and restore the default locale (tests switch languages)."""
+        global _current
         for translator in self.translators:
             QCoreApplication.removeTranslator(translator)
         self.translators.clear()
         QLocale.setDefault(self.previous_locale)
+        if _current is self:
+            _current = None
 
 
 def install_translation(language: str, translations_dir: Path = TRANSLATIONS) -> Translation:
@@ -66,4 +69,23 @@ def install_translation(language: str, translations_dir: Path = TRANSLATIONS) ->
     if locale is not None:
         # Dates and numbers follow the chosen language when it differs from the system's.
         QLocale.setDefault(locale)
+    global _current
+    _current = translation
     return translation
+
+
+_current: Translation | None = None
+
+
+def current_language() -> str:
+    """The language the workstation speaks now (English when no catalogue was installed)."""
+    return _current.language if _current is not None else ENGLISH
+
+
+def switch_translation(language: str) -> Translation:
+    """Replace the installed catalogues with `language`'s (the main window's Language menu)."""
+    global _current
+    if _current is not None:
+        _current.remove()
+    _current = install_translation(language)
+    return _current

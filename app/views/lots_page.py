@@ -7,6 +7,8 @@ workstation changed the records.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QItemSelection, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
@@ -216,17 +218,23 @@ class LotsPage(QWidget):
         self.search.selectAll()
 
     def clear_filters(self) -> None:
+        self.apply_filter()
+
+    def apply_filter(self, *, statuses: Iterable[LotStatus] = ()) -> None:
+        """Show every lot, or only those in `statuses` (the Dashboard's status tiles open the page so)."""
+        wanted = set(statuses)
         widgets = (self.search, self.product_combo, self.expiry_combo, *self.status_actions.values())
         for widget in widgets:
             widget.blockSignals(True)
         self.search.clear()
         self.product_combo.setCurrentIndex(0)
         self.expiry_combo.setCurrentIndex(0)
-        for action in self.status_actions.values():
-            action.setChecked(False)
+        for status, action in self.status_actions.items():
+            action.setChecked(status in wanted)
         for widget in widgets:
             widget.blockSignals(False)
         self._search_timer.stop()
+        self._update_status_button()
         self._apply_filters()
 
     # -- filters -------------------------------------------------------------------------------

@@ -7,16 +7,18 @@ import logging
 from collections.abc import Callable, Mapping
 from importlib import metadata
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QCoreApplication, QDateTime, QLocale, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -26,8 +28,10 @@ from PySide6.QtWidgets import (
 
 from app.config import EMBEDDED
 from app.errors import MedTraceError
+from app.views import i18n
 from app.views.context import ViewContext
-from app.views.pages import ComingPage, DashboardPage, coming_work
+from app.views.dashboard_page import DashboardPage
+from app.views.pages import ComingPage, coming_work
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
@@ -41,7 +45,10 @@ PAGE_KEYS = (
 # Pages built by their own issues: (module, class, what the constructor takes after the ViewContext).
 # "account" is the signed-in person; "base_args" the server's connection parameters (signing ceremonies
 # open a fresh connection as the signer).
-EXPIRY_JOB_INTERVAL_MS = 4 * 3600 * 1000  # the job is idempotent: a few runs a day make "daily" robust
+EXPIRY_JOB_INTERVAL_MS = 4 * 3600 * 1000
+WINDOW_STATE_FILE = "windows.ini"  # per person: window geometry and language
+DEFAULT_SCREEN_SHARE = 0.85
+MIN_SIZE = QSize(1024, 700)  # the job is idempotent: a few runs a day make "daily" robust
 
 BUILT_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "lots": ("app.views.lots_page", "LotsPage", ()),
@@ -70,6 +77,18 @@ def page_title(key: str) -> str:
         "admin": translate("MainWindow", "Admin"),
     }
     return titles[key]
+
+
+def has_unsaved_input(page: QWidget) -> bool:
+    """Text a person typed into the page and has not acted on yet (edited fields that are not empty)."""
+    fields = [*page.findChildren(QLineEdit), *page.findChildren(QPlainTextEdit)]
+    for field in fields:
+        if isinstance(field, QLineEdit):
+            if not field.isReadOnly() and field.isModified() and field.text():
+                return True
+        elif not field.isReadOnly() and field.document().isModified() and field.toPlainText():
+            return True
+    return False
 
 
 def application_version() -> str:
@@ -131,9 +150,9 @@ class MainWindow(QMainWindow):
         self._extra_pages = dict(pages or {})
         self._settings = ctx.settings
         self._pages: dict[str, QWidget] = {}
+        self._language = i18n.current_language()
         self.setWindowTitle(self.tr("MedTrace QA Workstation"))
         self.setObjectName("mainWindow")
-        self.resize(1200, 760)
 
         self.rail = QListWidget()
         self.rail.setObjectName("navigationRail")
@@ -172,6 +191,10 @@ class MainWindow(QMainWindow):
         ctx.runner.busy_changed.connect(self._on_busy_changed)
         self.rail.currentRowChanged.connect(self._on_rail_row_changed)
         self.navigate("dashboard")
+        self.restore_geometry()
+        remembered = self.person_language()
+        if remembered is not None and remembered != self._language:
+            self.switch_language(remembered)
         if daily_jobs and account is not None:
             self._expiry_timer = QTimer(self)
             self._expiry_timer.setInterval(EXPIRY_JOB_INTERVAL_MS)
@@ -218,7 +241,7 @@ class MainWindow(QMainWindow):
         factories: dict[str, Callable[[], QWidget]] = {
             key: (lambda w=work[key]: ComingPage(w)) for key in PAGE_KEYS if key in work
         }
-        factories["dashboard"] = lambda: DashboardPage(self._ctx)
+        factories["dashboard"] = self._dashboard
         for key, (module, name, needs) in BUILT_PAGES.items():
             if any(self._page_args[need] is None for need in needs):
                 continue  # e.g. no signed-in account (tests of the shell alone): the promise page stays
@@ -242,6 +265,18 @@ class MainWindow(QMainWindow):
             page.drill_requested.connect(self.open_drill)
         return page
 
+    def _dashboard(self) -> QWidget:
+        page = DashboardPage(self._ctx, self.account)
+        page.open_requested.connect(self.open_filtered)
+        return page
+
+    def open_filtered(self, key: str, filters: Mapping[str, object] | None = None) -> None:
+        """Show a page narrowed to what a Dashboard tile counts (pages that cannot narrow simply open)."""
+        self.navigate(key)
+        page = self.page(key)
+        if filters and hasattr(page, "apply_filter"):
+            page.apply_filter(**filters)
+
     def open_report(self, report: str, parameters: dict[str, object]) -> None:
         """Show the Reports page with `report` chosen and its parameters filled (one renderer for each report)."""
         self.navigate("reports")
@@ -262,6 +297,72 @@ class MainWindow(QMainWindow):
         if 0 <= row < len(PAGE_KEYS):
             self.navigate(PAGE_KEYS[row])
 
+    # -- size, position and language, remembered per person ----------------------------------
+
+    def _person_settings(self) -> QSettings | None:
+        """This workstation's memory of the signed-in person's window (no secret is ever kept there)."""
+        login = getattr(self.account, "login", None)
+        if not login:
+            return None
+        settings = QSettings(str(self._ctx.paths.config_dir / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
+        settings.beginGroup(login)
+        return settings
+
+    def restore_geometry(self) -> None:
+        """Where the person left the window; the first time, most of the screen, centred."""
+        settings = self._person_settings()
+        saved = settings.value("geometry") if settings is not None else None
+        if isinstance(saved, QByteArray) and self.restoreGeometry(saved):
+            return
+        screen = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        width = min(max(int(screen.width() * DEFAULT_SCREEN_SHARE), MIN_SIZE.width()), screen.width())
+        height = min(max(int(screen.height() * DEFAULT_SCREEN_SHARE), MIN_SIZE.height()), screen.height())
+        self.resize(width, height)
+        self.move(screen.center().x() - width // 2, screen.center().y() - height // 2)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = self._person_settings()
+        if settings is not None:
+            settings.setValue("geometry", self.saveGeometry())
+            settings.sync()
+        super().closeEvent(event)
+
+    def person_language(self) -> str | None:
+        settings = self._person_settings()
+        value = settings.value("language") if settings is not None else None
+        return str(value) if value in (i18n.CHINESE, i18n.ENGLISH) else None
+
+    def switch_language(self, language: str) -> None:
+        """Speak `language` from now on, remembered for this person. Pages are built again in it, except a
+        page holding input not saved yet: it keeps what was typed, and its language, until it is closed."""
+        if language == self._language:
+            return
+        i18n.switch_translation(language)
+        self._language = language
+        settings = self._person_settings()
+        if settings is not None:
+            settings.setValue("language", language)
+            settings.sync()
+        current = self.current_key()
+        kept = []
+        for key, page in list(self._pages.items()):
+            if has_unsaved_input(page):
+                kept.append(key)
+                continue
+            self.stack.removeWidget(page)
+            page.deleteLater()
+            del self._pages[key]
+        for row, key in enumerate(PAGE_KEYS):
+            self.rail.item(row).setText(page_title(key))
+        self.menuBar().clear()
+        self._build_menus()
+        self.setWindowTitle(self.tr("MedTrace QA Workstation"))
+        self.database_label.setText(self._default_database_label())
+        self.navigate(current)
+        if kept:
+            self.statusBar().showMessage(self.tr("Kept as they are, with what you typed: %1.").replace(
+                "%1", ", ".join(page_title(k) for k in kept)), 10_000)
+
     # -- menus ---------------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
@@ -281,6 +382,18 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         self.quit_action = quit_action
+
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        language_menu = view_menu.addMenu(self.tr("&Language"))
+        self.language_actions: dict[str, QAction] = {}
+        group = QActionGroup(language_menu)
+        for language, title in ((i18n.ENGLISH, "English"), (i18n.CHINESE, "中文（简体）")):
+            action = QAction(title, language_menu, checkable=True)
+            action.setChecked(language == self._language)
+            action.triggered.connect(lambda _checked=False, lang=language: self.switch_language(lang))
+            group.addAction(action)
+            language_menu.addAction(action)
+            self.language_actions[language] = action
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About MedTrace"), self)

@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from app.errors import MedTraceError
@@ -113,7 +114,7 @@ class OperationRunner(QObject):
         changed = frozenset(changes)
 
         def _succeeded(result: T) -> None:
-            if on_done is not None:
+            if on_done is not None and _receiver_alive(on_done):
                 on_done(result)
             if changed:
                 self._broadcast.announce(changed)
@@ -122,7 +123,8 @@ class OperationRunner(QObject):
             if isinstance(exc, Cancelled):
                 return
             if on_failed is not None:
-                on_failed(exc)
+                if _receiver_alive(on_failed):
+                    on_failed(exc)
             else:
                 self.failed.emit(exc)
 
@@ -145,6 +147,13 @@ class OperationRunner(QObject):
     def wait_for_all(self, msecs: int = 30_000) -> bool:
         """For shutdown and tests: block until the pool is idle."""
         return self._pool.waitForDone(msecs)
+
+
+def _receiver_alive(callback: Callable[..., object]) -> bool:
+    """False for a method of a widget deleted while its work ran (a page rebuilt in another language, closed
+    mid-read): its result has nowhere to go."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
 
 class ChangeBroadcast(QObject):

@@ -1,27 +1,19 @@
-"""The Dashboard, and the pages of work still to come (each says what it will do and when it arrives)."""
+"""Lot status words, and the page shown in place of one that cannot open (it says what the page does)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QLocale, Signal
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from app.models.enums import LotStatus
-from app.services.dashboard import DashboardCounts, dashboard_counts
-from app.views.context import ViewContext
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text")
-
-# Tables whose changes move the Dashboard's numbers.
-DASHBOARD_TABLES = frozenset({"lot", "deviation"})
 
 
 def lot_status_label(status: LotStatus) -> str:
@@ -163,132 +155,3 @@ class ComingPage(QWidget):
 
     def explanation(self) -> str:
         return f"{self.purpose.text()}\n{self.arrives.text()}"
-
-
-class _Tile(QFrame):
-    """One number with its caption."""
-
-    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("dashboardTile")
-        self.number = QLabel("–")
-        self.number.setObjectName("tileNumber")
-        self.caption = QLabel(caption)
-        self.caption.setObjectName("tileCaption")
-        self.caption.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(self.number)
-        layout.addWidget(self.caption)
-        layout.addStretch(1)
-
-    def set_number(self, value: int) -> None:
-        self.number.setText(QLocale().toString(value))
-
-
-class DashboardPage(QWidget):
-    """Lots per status, lots about to expire and open deviations, refreshed when records change."""
-
-    refreshed = Signal()  # the numbers on screen are fresh from the database
-
-    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._loading = False
-        self._stale = False
-
-        heading = QLabel(self.tr("Dashboard"))
-        heading.setObjectName("pageHeading")
-        self.as_of = QLabel(self.tr("Loading…"))
-        self.as_of.setObjectName("pageArrives")
-        self.problem = QLabel()
-        self.problem.setObjectName("inlineProblem")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
-
-        self.status_tiles = {status: _Tile(lot_status_label(status)) for status in LotStatus}
-        self.expiring_tiles = {
-            30: _Tile(self.tr("Lots in circulation expiring within 30 days")),
-            90: _Tile(self.tr("Lots in circulation expiring within 90 days")),
-        }
-        self.deviation_tile = _Tile(self.tr("Open deviations"))
-
-        attention = QGridLayout()
-        attention.setSpacing(12)
-        for column, tile in enumerate([*self.expiring_tiles.values(), self.deviation_tile]):
-            attention.addWidget(tile, 0, column)
-        statuses = QGridLayout()
-        statuses.setSpacing(12)
-        for index, tile in enumerate(self.status_tiles.values()):
-            statuses.addWidget(tile, index // 4, index % 4)
-
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(32, 28, 32, 28)
-        layout.setSpacing(14)
-        layout.addWidget(heading)
-        layout.addWidget(self.as_of)
-        layout.addWidget(self.problem)
-        layout.addWidget(self._section(self.tr("Needs attention")))
-        layout.addLayout(attention)
-        layout.addWidget(self._section(self.tr("Lots by status")))
-        layout.addLayout(statuses)
-        layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-
-        ctx.broadcast.records_changed.connect(self._on_records_changed)
-        self.reload()
-
-    @staticmethod
-    def _section(text: str) -> QLabel:
-        label = QLabel(text)
-        label.setObjectName("sectionHeading")
-        return label
-
-    def reload(self) -> None:
-        """Fetch the numbers off the GUI thread; a change arriving meanwhile triggers one more fetch."""
-        if self._loading:
-            self._stale = True
-            return
-        self._loading = True
-        new_uow = self._ctx.new_uow
-        self._ctx.runner.run(
-            lambda _op: dashboard_counts(new_uow()), on_done=self._on_counts_loaded, on_failed=self._on_failed
-        )
-
-    def _on_records_changed(self, tables: frozenset[str] | None) -> None:
-        if tables is None or tables & DASHBOARD_TABLES:
-            self.reload()
-
-    def _on_counts_loaded(self, counts: DashboardCounts) -> None:
-        self._finish_loading()
-        self.problem.hide()
-        for status, tile in self.status_tiles.items():
-            tile.set_number(counts.lots_by_status.get(status, 0))
-        for days, tile in self.expiring_tiles.items():
-            tile.set_number(counts.expiring_within.get(days, 0))
-        self.deviation_tile.set_number(counts.open_deviations)
-        as_of = QLocale().toString(counts.as_of, QLocale.FormatType.LongFormat)
-        self.as_of.setText(self.tr("As of %1 (the database server's date)").replace("%1", as_of))
-        self.refreshed.emit()
-
-    def _on_failed(self, exc: BaseException) -> None:
-        self._finish_loading()
-        self.problem.setText(
-            self.tr("The numbers could not be loaded: %1 They will be loaded again when records change.")
-            .replace("%1", getattr(exc, "message", None) or exc.__class__.__name__)
-        )
-        self.problem.show()
-
-    def _finish_loading(self) -> None:
-        self._loading = False
-        if self._stale:
-            self._stale = False
-            self.reload()
-

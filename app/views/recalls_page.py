@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
@@ -73,6 +72,7 @@ from app.services.recalls import (
     record_return,
     scope_change,
 )
+from app.views.charts import TrendChart
 from app.views.context import ViewContext
 from app.views.lot_table_model import while_alive
 from app.views.recall_dialogs import (
@@ -823,56 +823,6 @@ def _duration(seconds: float | None) -> str:
 
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f} %"
-
-
-class TrendChart(QChartView):
-    """Drill KPIs across drills (minutes to identify, contain and notify all): a site shows it gets faster."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("drillTrend")
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.points: dict[str, list[tuple[int, float]]] = {}
-        self.set_trend(())
-
-    def set_trend(self, trend: Sequence[tuple[int, dt.datetime, RecallKpis]]) -> None:
-        chart = QChart()
-        chart.setTitle(self.tr("Drill KPIs, latest drills (minutes)"))
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        x_axis, y_axis = QValueAxis(), QValueAxis()
-        x_axis.setTitleText(self.tr("Drill"))
-        x_axis.setLabelFormat("%d")
-        y_axis.setTitleText(self.tr("minutes"))
-        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-        self.points = {}
-        top = 1.0
-        for key, name in (("identify", self.tr("Identify scope")), ("contain", self.tr("Contain")),
-                          ("notify", self.tr("Notify all"))):
-            series = QLineSeries()
-            series.setName(name)
-            series.setPointsVisible(True)  # one drill is a point, not yet a line
-            points = []
-            for recall_id, _at, kpis in trend:
-                seconds = {"identify": kpis.time_to_identify_s, "contain": kpis.time_to_contain_s,
-                           "notify": kpis.time_to_notify_all_s}[key]
-                if seconds is not None:
-                    points.append((recall_id, seconds / 60))
-                    series.append(recall_id, seconds / 60)
-            self.points[key] = points
-            top = max([top, *(v for _i, v in points)])
-            chart.addSeries(series)
-            series.attachAxis(x_axis)
-            series.attachAxis(y_axis)
-        ids = [recall_id for recall_id, _at, _k in trend] or [1]
-        low, high = min(ids) - 1, max(ids) + 1  # whole drill numbers on the ticks while they fit
-        x_axis.setRange(low, high)
-        x_axis.setTickCount(high - low + 1 if high - low <= 10 else 11)
-        y_axis.setRange(0, top * 1.15)
-        old = self.chart()
-        self.setChart(chart)
-        if old is not None:
-            old.deleteLater()
 
 
 class RecallsPage(QWidget):

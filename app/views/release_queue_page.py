@@ -54,13 +54,14 @@ QUEUE_TABLES = frozenset({"lot", "lot_signature", "label_verification", "audit_r
                           "product"})
 REFRESH_COALESCE_MS = 150
 ROW_HEIGHT = 26
-SPLIT = (58, 42)
+SPLIT = (64, 36)  # the list gets the room; the checklist pane beside it wraps its lines
 SECTIONS = ("review", "approval", "hold")
 SECTION_STATUS = {"review": LotStatus.QUARANTINE, "approval": LotStatus.UNDER_REVIEW, "hold": LotStatus.ON_HOLD}
 COLUMNS = ("checklist", "lot_no", "product", "di", "expiry", "waiting", "created_by", "reviewed_by")
-COLUMN_WIDTHS = {"lot_no": 104, "di": 124, "expiry": 92, "waiting": 70, "created_by": 100, "reviewed_by": 110}
+COLUMN_WIDTHS = {"lot_no": 104, "di": 124, "expiry": 92, "waiting": 64, "created_by": 92, "reviewed_by": 110}
 OK_COLOUR = QColor("#1b5e2f")
 FAIL_COLOUR = QColor("#b3261e")
+TODO_COLOUR = QColor("#1a5fb4")
 
 # Who may sign each meaning, from which statuses: the rules of mt_sign_lot (migration 0004), mirrored.
 SIGNING_RULES: dict[str, tuple[frozenset[str], frozenset[LotStatus]]] = {
@@ -89,6 +90,12 @@ class QueueLine:
     created_by: str | None = None
     reviewed_by: str | None = None
     checklist_complete: bool | None = None
+    blocked_by: tuple[str, ...] = ()  # open checklist items that are not the reviewer's to clear
+    reviewer_steps: tuple[str, ...] = ()  # open items that are: scan the label, review the audit trail
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.blocked_by)
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,9 @@ def read_queue(new_uow: Callable[[], UnitOfWork]) -> QueueSnapshot:
     with new_uow() as uow:
         queued = release_queue(uow)
     lines = [QueueLine(r.lot_id, r.lot_no, r.product_name, r.product_di, LotStatus(r.status), r.expiry_date,
-                       r.waiting_since, r.created_by, r.reviewed_by, r.checklist_complete) for r in queued]
+                       r.waiting_since, r.created_by, r.reviewed_by, r.checklist_complete, r.blocked_by,
+                       r.reviewer_steps) for r in queued]
+    lines.sort(key=lambda line: line.blocked)  # ready lots first, each group oldest first (a stable sort)
     return QueueSnapshot(tuple(lines), dt.datetime.now(dt.UTC))
 
 
@@ -138,23 +147,18 @@ class ReleaseQueueModel(RowsTableModel[QueueLine]):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(line, column, tooltip=role == Qt.ItemDataRole.ToolTipRole)
         if role == Qt.ItemDataRole.ForegroundRole and column == "checklist" and line.checklist_complete is not None:
-            return OK_COLOUR if line.checklist_complete else FAIL_COLOUR
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("checklist", "waiting"):
+            return OK_COLOUR if line.checklist_complete else (FAIL_COLOUR if line.blocked else TODO_COLOUR)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == "waiting":
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
     def _text(self, line: QueueLine, column: str, *, tooltip: bool) -> str:
         if column == "checklist":
-            if line.checklist_complete is None:
-                return ""
-            if tooltip:
-                return self.tr("Release checklist complete") if line.checklist_complete else self.tr(
-                    "Release checklist not complete")
-            return "✓" if line.checklist_complete else "✗"
+            return self._checklist(line, tooltip=tooltip)
         if column == "lot_no":
             return line.lot_no
         if column == "product":
-            return line.product
+            return f"{line.product} · DI {line.di}" if tooltip else line.product
         if column == "di":
             return line.di
         if column == "expiry":
@@ -164,6 +168,29 @@ class ReleaseQueueModel(RowsTableModel[QueueLine]):
         if column == "created_by":
             return line.created_by or "—"
         return line.reviewed_by or "—"
+
+    def _checklist(self, line: QueueLine, *, tooltip: bool) -> str:
+        """✓ complete; ◐ only the reviewer's own steps are left; ✗ blocked by QC or a deviation (and why)."""
+        if line.checklist_complete is None:
+            return ""
+        if line.checklist_complete:
+            return self.tr("Release checklist complete") if tooltip else self.tr("✓ Complete")
+        if line.blocked:
+            why = ", ".join(self._item(i) for i in line.blocked_by)
+            if tooltip:
+                return self.tr("Blocked: %1. The reviewer cannot clear this; it needs QC results within "
+                               "specification and every deviation closed.").replace("%1", why)
+            return self.tr("✗ Blocked: %1").replace("%1", why)
+        if tooltip:
+            steps = ", ".join(self._item(i) for i in line.reviewer_steps)
+            return self.tr("Ready for your review: %1").replace("%1", steps)
+        short = {"label_verified": self.tr("label"), "audit_trail_reviewed": self.tr("audit trail")}
+        return self.tr("◐ Your review: %1").replace("%1", ", ".join(short.get(i, i) for i in line.reviewer_steps))
+
+    def _item(self, key: str) -> str:
+        return {"qc_results": self.tr("QC"), "deviations": self.tr("open deviation"),
+                "label_verified": self.tr("scan label"), "audit_trail_reviewed": self.tr("review audit trail"),
+                }.get(key, key)
 
     def _waiting(self, line: QueueLine, *, tooltip: bool) -> str:
         if line.waiting_since is None:
@@ -222,9 +249,9 @@ class ReleaseQueuePage(QWidget):
         horizontal = self.table.horizontalHeader()
         for key, width in COLUMN_WIDTHS.items():
             horizontal.resizeSection(COLUMNS.index(key), width)
-        checklist_title = self.model.headerData(0, Qt.Orientation.Horizontal)
-        horizontal.resizeSection(0, horizontal.fontMetrics().horizontalAdvance(checklist_title) + 20)
         horizontal.setSectionResizeMode(COLUMNS.index("product"), QHeaderView.ResizeMode.Stretch)
+        horizontal.setMinimumSectionSize(60)
+        self.table.setColumnHidden(COLUMNS.index("di"), True)  # in the checklist pane and the product's tooltip
 
         self.empty_message = QLabel()
         self.empty_message.setObjectName("pagePurpose")
@@ -314,6 +341,10 @@ class ReleaseQueuePage(QWidget):
 
     def set_section(self, section: str) -> None:
         self.sections.setCurrentIndex(SECTIONS.index(section))
+
+    def apply_filter(self, *, section: str) -> None:
+        """Show one section (the Dashboard's queue tile opens the page so)."""
+        self.set_section(section)
 
     def lines(self, section: str | None = None) -> list[QueueLine]:
         """The lots of a section (the current one by default), as shown."""
@@ -433,6 +464,9 @@ class ReleaseQueuePage(QWidget):
         self._syncing = True
         try:
             self.model.set_lines(self.lines(), now or dt.datetime.now(dt.UTC))
+            # Nobody has reviewed a lot awaiting review: the column would be dashes, and its room is the product's.
+            self.table.setColumnHidden(COLUMNS.index("reviewed_by"), self.section == "review")
+            self.table.resizeColumnToContents(COLUMNS.index("checklist"))
             if selected:
                 self.select_lots([i for i in selected if self.model.row_of(i) is not None])
         finally:

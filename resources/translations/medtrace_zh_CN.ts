@@ -455,7 +455,7 @@
 <context>
     <name>AdministratorPage</name>
     <message>
-        <location filename="../../app/views/first_run_wizard.py" line="+72"/>
+        <location filename="../../app/views/first_run_wizard.py" line="+65"/>
         <source>The administrator</source>
         <translation>管理员</translation>
     </message>
@@ -1305,7 +1305,7 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="+344"/>
+        <location filename="../../app/views/recalls_page.py" line="+311"/>
         <source>Choose a case on the left.</source>
         <translation>请在左侧选择一个案例。</translation>
     </message>
@@ -1325,7 +1325,7 @@
         <translation>已退回数量</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+12"/>
         <source>Mark &amp;notified</source>
         <translation>标记为已通知(&amp;N)</translation>
     </message>
@@ -1647,7 +1647,7 @@
 <context>
     <name>CasesModel</name>
     <message>
-        <location line="-660"/>
+        <location line="-623"/>
         <source>No.</source>
         <translation>编号</translation>
     </message>
@@ -1702,7 +1702,7 @@
         <translation>已退回</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+26"/>
         <source>Drill</source>
         <translation>演练</translation>
     </message>
@@ -1773,7 +1773,7 @@
 <context>
     <name>CloseRecallDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="+374"/>
+        <location filename="../../app/views/recall_dialogs.py" line="+372"/>
         <source>Close drill %1</source>
         <translation>关闭演练 %1</translation>
     </message>
@@ -1791,7 +1791,7 @@
 <context>
     <name>ComingPage</name>
     <message>
-        <location filename="../../app/views/pages.py" line="+52"/>
+        <location filename="../../app/views/pages.py" line="+44"/>
         <source>Sign in to use this page.</source>
         <translation>登录后即可使用此页面。</translation>
     </message>
@@ -1894,7 +1894,7 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location line="+69"/>
+        <location filename="../../app/views/dashboard_page.py" line="+107"/>
         <source>Dashboard</source>
         <translation>概览</translation>
     </message>
@@ -1904,37 +1904,283 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>Lots in circulation expiring within 30 days</source>
-        <translation>30 天内到期的在用批次</translation>
+        <location line="+8"/>
+        <source>Release queue</source>
+        <translation>放行队列</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Open the release queue</source>
+        <translation>打开放行队列</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Stock inside an expiry threshold</source>
+        <translation>进入效期预警期的库存</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Lots in circulation expiring within 90 days</source>
-        <translation>90 天内到期的在用批次</translation>
+        <source>Open the expiry list</source>
+        <translation>打开效期清单</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Open expiry alerts</source>
+        <translation>未处理的效期预警</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Open the alerts</source>
+        <translation>打开预警</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open recalls and drills</source>
+        <translation>进行中的召回与演练</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+1"/>
+        <source>Open the recalls</source>
+        <translation>打开召回</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Drill KPIs</source>
+        <translation>演练关键指标</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Audit trail</source>
+        <translation>审计追踪</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Open the audit trail</source>
+        <translation>打开审计追踪</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Security alerts and locked accounts</source>
+        <translation>安全警报与锁定账户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open administration</source>
+        <translation>打开系统管理</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Open the lots awaiting review</source>
+        <translation>打开待审核批次</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>Show these lots</source>
+        <translation>查看这些批次</translation>
+    </message>
+    <message>
+        <location line="+130"/>
+        <source>An open deviation blocks the release of its lot.</source>
+        <translation>未关闭的偏差会阻止该批次放行。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>As of %1 (the database server&apos;s date), read at %2</source>
+        <translation>截至 %1（数据库服务器日期），读取于 %2</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>No lot is waiting for review, approval or a decision on a hold.</source>
+        <translation>没有等待审核、批准或暂停处理的批次。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>all arrived today</source>
+        <translation>均为今日进入</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the oldest has waited %1 days</source>
+        <translation>最久已等待 %1 天</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 ready for the reviewer&apos;s or approver&apos;s own steps · %2 blocked (QC or an open deviation) · %3</source>
+        <translation>%1 批只待审核人或批准人完成本人步骤 · %2 批受阻（检验或未关闭偏差） · %3</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Awaiting review</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Awaiting approval</source>
+        <translation>待批准</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>On hold</source>
+        <translation>暂停放行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>1–3 days</source>
+        <translation>1–3 天</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>4–7 days</source>
+        <translation>4–7 天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>8–30 days</source>
+        <translation>8–30 天</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>over 30 days</source>
+        <translation>30 天以上</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Lots at a site, expiring within %1 days (the longest alert threshold)</source>
+        <translation>各地点库存中 %1 天内到期的批次（最长预警期）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 expired lots still hold stock (%2 units): they cannot be shipped.</source>
+        <translation>%1 个已过期批次仍有库存（%2 件）：不能发货。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>≤ %1 days</source>
+        <translation>≤ %1 天</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>nobody yet</source>
+        <translation>尚无负责人</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>and %1 more owners</source>
+        <translation>另有 %1 位负责人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open or escalated, by owner:</source>
+        <translation>未处理或已升级，按负责人：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No alert is waiting for anyone.</source>
+        <translation>没有待处理的预警。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>%1 recalls · %2 drills · %3 past their notification deadline</source>
+        <translation>%1 起召回 · %2 次演练 · %3 起已过通知时限</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Next deadline: lot %1, notify every consignee by %2 (%3 of %4 acknowledged)</source>
+        <translation>下一时限：批次 %1，须在 %2 前通知全部收货方（已确认 %3 / %4）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No recall or drill is open.</source>
+        <translation>没有进行中的召回或演练。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No drill has been run yet. Start one from the Trace page.</source>
+        <translation>尚未进行过演练。可在追溯页面发起。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Latest drills; in the last one %1 of the quantity made was reconciled</source>
+        <translation>最近的演练；最近一次生产数量的 %1 已核对平衡</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Never verified.</source>
+        <translation>从未校验。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Verified intact %1 by %2.</source>
+        <translation>%1 由 %2 校验，完整。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The last verification (%1) found the trail broken.</source>
+        <translation>最近一次校验（%1）发现审计追踪已损坏。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Never sealed.</source>
+        <translation>从未封签。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sealed %1; %2 entries since.</source>
+        <translation>%1 已封签；此后新增 %2 条。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>entries in the chain</source>
+        <translation>条记录在链中</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The audit trail may have been tampered with: %1 Open the audit trail and verify it; tell your quality manager.</source>
+        <translation>审计追踪可能已被篡改：%1 请打开审计追踪进行校验，并告知质量负责人。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>unacknowledged security alerts</source>
+        <translation>条未确认的安全警报</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Locked: %1</source>
+        <translation>已锁定：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No account is locked.</source>
+        <translation>没有被锁定的账户。</translation>
+    </message>
+    <message>
+        <location line="-282"/>
         <source>Open deviations</source>
         <translation>未关闭的偏差</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <source>Needs attention</source>
-        <translation>需要关注</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+35"/>
         <source>Lots by status</source>
         <translation>各状态批次数</translation>
     </message>
     <message>
-        <location line="+44"/>
-        <source>As of %1 (the database server&apos;s date)</source>
-        <translation>截至 %1（以数据库服务器日期为准）</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+254"/>
         <source>The numbers could not be loaded: %1 They will be loaded again when records change.</source>
         <translation>无法加载统计数字：%1 记录发生变化时将重新加载。</translation>
     </message>
@@ -2158,7 +2404,7 @@
 <context>
     <name>ErrorBanner</name>
     <message>
-        <location filename="../../app/views/main_window.py" line="+91"/>
+        <location filename="../../app/views/main_window.py" line="+110"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
@@ -2350,7 +2596,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+356"/>
+        <location line="+365"/>
         <source>Expiry alerts</source>
         <translation>效期预警</translation>
     </message>
@@ -2511,7 +2757,7 @@
 <context>
     <name>FiltersBar</name>
     <message>
-        <location filename="../../app/views/expiry_calendar.py" line="-621"/>
+        <location filename="../../app/views/expiry_calendar.py" line="-630"/>
         <source>All products</source>
         <translation>全部产品</translation>
     </message>
@@ -3227,7 +3473,7 @@
 <context>
     <name>LotStatus</name>
     <message>
-        <location filename="../../app/views/pages.py" line="-254"/>
+        <location filename="../../app/views/pages.py" line="-101"/>
         <source>Quarantine</source>
         <translation>待检</translation>
     </message>
@@ -3328,25 +3574,25 @@
 <context>
     <name>LotsPage</name>
     <message>
-        <location filename="../../app/views/lots_page.py" line="+76"/>
+        <location filename="../../app/views/lots_page.py" line="+78"/>
         <source>Lots</source>
         <translation>批次</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+237"/>
+        <location line="+243"/>
         <location line="+37"/>
         <source>Counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location line="-263"/>
-        <location line="+211"/>
+        <location line="-269"/>
+        <location line="+217"/>
         <source>All products</source>
         <translation>全部产品</translation>
     </message>
     <message>
-        <location line="-210"/>
+        <location line="-216"/>
         <source>Show the lots of one product</source>
         <translation>只显示某一产品的批次</translation>
     </message>
@@ -3357,12 +3603,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+169"/>
+        <location line="+175"/>
         <source>Any status</source>
         <translation>任意状态</translation>
     </message>
     <message>
-        <location line="-166"/>
+        <location line="-172"/>
         <source>Any expiry date</source>
         <translation>任意失效日期</translation>
     </message>
@@ -3388,7 +3634,7 @@
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+136"/>
         <source>%1 statuses</source>
         <translation>%1 种状态</translation>
     </message>
@@ -3421,7 +3667,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/views/main_window.py" line="-44"/>
+        <location filename="../../app/views/main_window.py" line="-56"/>
         <source>Dashboard</source>
         <translation>概览</translation>
     </message>
@@ -3471,12 +3717,18 @@
         <translation>系统管理</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+77"/>
+        <location line="+205"/>
         <source>MedTrace QA Workstation</source>
         <translation>MedTrace 质量保证工作站</translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+4"/>
+        <source>Kept as they are, with what you typed: %1.</source>
+        <translation>以下页面保留原样及您已输入的内容：%1。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -3497,6 +3749,16 @@
     </message>
     <message>
         <location line="+7"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -3693,7 +3955,7 @@
 <context>
     <name>RecallCeremonyDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="-287"/>
+        <location filename="../../app/views/recall_dialogs.py" line="-284"/>
         <source>Electronic signature — %1</source>
         <translation>电子签名 — %1</translation>
     </message>
@@ -3718,7 +3980,7 @@
         <translation>此电子签名与您的手写签名具有同等法律效力。您的姓名、服务器日期时间以及上述签名含义将与案例一并记录。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+15"/>
         <source>Sign</source>
         <translation>签名</translation>
     </message>
@@ -3791,7 +4053,7 @@
         <translation>上门</translation>
     </message>
     <message>
-        <location line="+583"/>
+        <location line="+565"/>
         <source>A — every consignee (100 %)</source>
         <translation>A — 全部收货单位（100 %）</translation>
     </message>
@@ -3831,7 +4093,7 @@
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+26"/>
         <source>Recalls and drills</source>
         <translation>召回与模拟召回演练</translation>
     </message>
@@ -3841,7 +4103,7 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
         <source>Start &amp;drill…</source>
         <translation>启动演练(&amp;D)…</translation>
     </message>
@@ -4126,7 +4388,7 @@
 <context>
     <name>ReleaseQueueModel</name>
     <message>
-        <location filename="../../app/views/release_queue_page.py" line="+118"/>
+        <location filename="../../app/views/release_queue_page.py" line="+128"/>
         <source>Checklist</source>
         <translation>检查项</translation>
     </message>
@@ -4166,17 +4428,67 @@
         <translation>审核人</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+48"/>
         <source>Release checklist complete</source>
         <translation>放行检查项已全部完成</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Release checklist not complete</source>
-        <translation>放行检查项未完成</translation>
+        <location line="+0"/>
+        <source>✓ Complete</source>
+        <translation>✓ 已完成</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+4"/>
+        <source>Blocked: %1. The reviewer cannot clear this; it needs QC results within specification and every deviation closed.</source>
+        <translation>受阻：%1。审核人无法自行解决；需要检验结果全部合格且所有偏差关闭。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>✗ Blocked: %1</source>
+        <translation>✗ 受阻：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ready for your review: %1</source>
+        <translation>待您审核：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>audit trail</source>
+        <translation>审计追踪</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>◐ Your review: %1</source>
+        <translation>◐ 待您审核：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>QC</source>
+        <translation>检验</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>open deviation</source>
+        <translation>未关闭偏差</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>scan label</source>
+        <translation>扫描标签</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>review audit trail</source>
+        <translation>复核审计追踪</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Waiting since %1</source>
         <translation>自 %1 起等待</translation>
     </message>
@@ -4259,7 +4571,7 @@
         <translation>QA 批准人可解除暂停；批次回到待审核。</translation>
     </message>
     <message>
-        <location line="+137"/>
+        <location line="+141"/>
         <source>Updated %1</source>
         <translation>更新于 %1</translation>
     </message>
@@ -4556,7 +4868,7 @@
 <context>
     <name>ScanPage</name>
     <message>
-        <location filename="../../app/views/scan_page.py" line="+165"/>
+        <location filename="../../app/views/scan_page.py" line="+166"/>
         <source>Scan</source>
         <translation>扫码</translation>
     </message>
@@ -4577,12 +4889,12 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+663"/>
+        <location line="+657"/>
         <source>Scan a label (or type the UDI and press Enter)</source>
         <translation>扫描标签（或输入 UDI 后按回车）</translation>
     </message>
     <message>
-        <location line="-633"/>
+        <location line="-627"/>
         <source>Click in the field above and scan the UDI on a label; the scanner&apos;s Enter ends each scan.
 
 The page shows the product, lot, serial, dates, status and stock at once, and stops you loudly (red banner and a beep) when the lot is recalled, on hold, not released, rejected, expired or unknown.
@@ -4625,18 +4937,18 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+0"/>
-        <location line="+87"/>
+        <location line="+84"/>
         <source>Lot</source>
         <translation>批号</translation>
     </message>
     <message>
-        <location line="-86"/>
-        <location line="+86"/>
+        <location line="-83"/>
+        <location line="+83"/>
         <source>Serial</source>
         <translation>序列号</translation>
     </message>
     <message>
-        <location line="-86"/>
+        <location line="-83"/>
         <source>Production date</source>
         <translation>生产日期</translation>
     </message>
@@ -4692,12 +5004,12 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+1"/>
-        <location line="+553"/>
+        <location line="+547"/>
         <source>Start recording</source>
         <translation>开始登记</translation>
     </message>
     <message>
-        <location line="-544"/>
+        <location line="-541"/>
         <source>Authorise an exception…</source>
         <translation>授权例外…</translation>
     </message>
@@ -4769,7 +5081,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+2"/>
-        <location line="+529"/>
+        <location line="+526"/>
         <source>Your role may look up scans but not record movements.</source>
         <translation>您的角色可以扫码查询，但不能登记出入库。</translation>
     </message>
@@ -6147,7 +6459,7 @@ When the same lot number exists for several products, add the product DI; for on
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-225"/>
+        <location filename="../../app/views/charts.py" line="+43"/>
         <source>Drill KPIs, latest drills (minutes)</source>
         <translation>最近演练的关键指标（分钟）</translation>
     </message>
@@ -6206,7 +6518,7 @@ You will need a phone with an authenticator app: every sign-in and every signatu
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-620"/>
+        <location filename="../../app/views/recalls_page.py" line="-762"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
@@ -6256,7 +6568,7 @@ You will need a phone with an authenticator app: every sign-in and every signatu
         <translation>剩余</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+31"/>
         <source>overdue — not notified</source>
         <translation>已逾期 — 未通知</translation>
     </message>

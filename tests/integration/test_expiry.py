@@ -18,7 +18,9 @@ from app.services.expiry import (
     _rows,
     acknowledge_alert,
     alert_counts,
+    alert_owners,
     band_of,
+    band_totals,
     calendar_days,
     calendar_month,
     list_expiring,
@@ -276,6 +278,32 @@ def test_the_servers_day_sums_agree_with_the_lots_listed_one_by_one(stock: Stock
                                                                default=None)) for d, ls in sorted(listed.items())]
         summed = [(d.day, d.lots, d.on_hand, d.band) for d in calendar_days(uow, first=first, last=last, as_of=as_of)]
         assert summed == expected and len(summed) >= 4
+
+
+def test_the_dashboards_band_totals_and_alert_owners_agree_with_the_lots_listed(stock: Stock, owner_conn,
+                                                                               make_person) -> None:
+    """The Dashboard's expiry tile is counted by the server from the alerts the job keeps: per band what the
+    list shows lot by lot, and the alerts needing someone per owner, most first (an alert without its own owner
+    falls to the site's)."""
+    run_expiry_as_of(owner_conn, stock.today - dt.timedelta(days=3))  # GONE-1 (−2 days) gets its 7-day alert
+    run_expiry_as_of(owner_conn, None)  # D5 → 7, D20 → 30, D60 → 90; GONE-1 expired, its alert kept
+    owner_conn.execute("UPDATE expiry_alert SET owner = NULL, state = 'escalated' WHERE lot_id = %s",
+                       (stock.lots["D60"],))
+    owner_conn.execute("UPDATE expiry_alert SET owner = 'qa.li' WHERE lot_id = %s", (stock.lots["D5"],))
+    uow = person_uow(make_person("auditor"))
+    listed: dict[int, list] = {}
+    for lot in list_expiring(uow, within_days=120).lots:  # expired stock on hand counts as band 0
+        if lot.band is not None:
+            listed.setdefault(0 if lot.days_left < 0 else lot.band, []).append(lot)
+    expected = [(band, len(ls)) for band, ls in sorted(listed.items())]
+    assert [(b.threshold_days, b.lots) for b in band_totals(uow, within_days=120)] == expected
+    assert [b for b, *_ in expected] == [0, 7, 30, 90]
+    assert alert_owners(uow) == [("site_owner", 3), ("qa.li", 1)]
+    _ship(owner_conn, stock, "D20")  # one unit of fifty: the lot still holds stock
+    owner_conn.execute("INSERT INTO movement (kind, lot_id, quantity, from_party_id, moved_on) VALUES "
+                       "('scrap', %s, 50, %s, %s)", (stock.lots["D60"], stock.site, stock.today))
+    run_expiry_as_of(owner_conn, None)  # D60's stock is gone: its alert closes, and the band with it
+    assert [(b.threshold_days, b.lots) for b in band_totals(uow, within_days=120)] == [(0, 1), (7, 1), (30, 1)]
 
 
 def test_the_ics_file_has_an_event_per_lot_with_a_reminder_at_each_threshold_ahead(stock: Stock, make_person,

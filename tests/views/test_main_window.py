@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -23,11 +23,13 @@ from app.errors import InvalidInput
 from app.models.enums import LotStatus
 from app.resources import TRANSLATIONS
 from app.services.dashboard import dashboard_counts
+from app.services.identity import Account
 from app.views import i18n
 from app.views.context import ViewContext
+from app.views.dashboard_page import DashboardPage
 from app.views.main_window import BUILT_PAGES, PAGE_KEYS, MainWindow
 from app.views.operations import ChangeBroadcast, OperationContext, OperationRunner
-from app.views.pages import ComingPage, DashboardPage, coming_work
+from app.views.pages import ComingPage, coming_work
 from app.views.settings_dialog import SettingsDialog
 from tests.factories import make_lot, make_product
 
@@ -65,7 +67,7 @@ def window(ctx: ViewContext, qtbot: QtBot) -> MainWindow:
 
 def _numbers(page: DashboardPage) -> dict[str, str]:
     shown = {status.value: tile.number.text() for status, tile in page.status_tiles.items()}
-    shown |= {f"expiring_{days}": tile.number.text() for days, tile in page.expiring_tiles.items()}
+    shown["queue"] = page.queue_tile.number.text()
     shown["open_deviations"] = page.deviation_tile.number.text()
     return shown
 
@@ -138,8 +140,8 @@ def test_the_dashboard_shows_the_numbers_in_the_database(
     assert shown["quarantine"] == was(LotStatus.QUARANTINE, 2)
     assert shown["released"] == was(LotStatus.RELEASED, 2)
     assert shown["recalled"] == was(LotStatus.RECALLED, 0)
-    assert shown["expiring_30"] == str(before.expiring_within[30] + 1)
-    assert shown["expiring_90"] == str(before.expiring_within[90] + 1)
+    waiting = (LotStatus.QUARANTINE, LotStatus.UNDER_REVIEW, LotStatus.ON_HOLD)
+    assert shown["queue"] == str(sum(before.lots_by_status[s] for s in waiting) + 2)
     assert shown["open_deviations"] == str(before.open_deviations)
 
 
@@ -246,8 +248,8 @@ def test_with_the_chinese_catalogue_the_window_speaks_chinese(
     assert window.windowTitle() == "MedTrace 质量保证工作站"
     assert [window.rail.item(row).text() for row in (0, 2, 8)] == ["概览", "放行队列", "审计追踪"]
     dashboard = window.page("dashboard")
-    assert dashboard.status_tiles[LotStatus.QUARANTINE].caption.text() == "待检"
-    assert dashboard.status_tiles[LotStatus.ON_HOLD].caption.text() == "暂停放行"
+    assert dashboard.status_tiles[LotStatus.QUARANTINE].title.text() == "待检"
+    assert dashboard.status_tiles[LotStatus.ON_HOLD].title.text() == "暂停放行"
     assert window.database_label.text() == "数据库：本机（内置）"
     window.navigate("release")
     assert "电子签名" in window.stack.currentWidget().explanation()
@@ -272,3 +274,85 @@ def test_a_page_supplied_by_the_composition_root_replaces_the_placeholder(
     window.navigate("admin")
 
     assert window.stack.currentWidget() is people
+
+
+# -- the Dashboard's tiles open their pages; the window remembers the person --------------------------
+
+
+def _person(login: str) -> Account:
+    """The signed-in person as the main window is given it (the Dashboard reads their groups)."""
+    return Account(login=login, printed_name=login, state="active", enrolled=True, locked=False, groups=("auditor",))
+
+
+def test_a_status_tile_opens_the_lots_page_filtered_to_that_status_by_click_or_keyboard(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    dashboard = window.page("dashboard")
+    tile = dashboard.status_tiles[LotStatus.ON_HOLD]
+    assert tile.cursor().shape() == Qt.CursorShape.PointingHandCursor and tile.link.text().endswith("›")
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    assert window.current_key() == "lots"
+    assert window.page("lots").current_filter().statuses == (LotStatus.ON_HOLD,)
+
+    window.navigate("dashboard")
+    tile = dashboard.status_tiles[LotStatus.RELEASED]
+    tile.setFocus()
+    qtbot.keyClick(tile, Qt.Key.Key_Return)
+    assert window.current_key() == "lots"
+    assert window.page("lots").current_filter().statuses == (LotStatus.RELEASED,)
+
+
+def test_every_tile_asks_for_the_page_it_summarises(window: MainWindow, qtbot: QtBot) -> None:
+    dashboard = window.page("dashboard")
+    asked: list[tuple[str, object]] = []
+    dashboard.open_requested.connect(lambda key, filters: asked.append((key, filters)))
+    for key in ("queue", "deviations", "expiry", "alerts", "recalls", "trend", "audit", "security"):
+        dashboard.tiles()[key].activated.emit()
+    assert [key for key, _f in asked] == ["release", "release", "expiry", "expiry", "recalls", "recalls", "audit",
+                                          "admin"]
+    assert asked[2][1] == {"view": "agenda"} and asked[3][1] == {"alerts": True}
+
+
+def test_the_window_opens_large_and_centred_then_where_the_person_left_it(ctx: ViewContext, qtbot: QtBot) -> None:
+    first = MainWindow(ctx, account=_person("geometry.test"))
+    qtbot.addWidget(first)
+    screen = first.screen().availableGeometry()
+    assert first.width() >= min(1024, screen.width()) and first.height() >= min(700, screen.height())
+    assert abs(first.frameGeometry().center().x() - screen.center().x()) <= 2
+    left_at = (screen.width() - 60, screen.height() - 50)
+    first.resize(*left_at)
+    first.close()
+
+    again = MainWindow(ctx, account=_person("geometry.test"))
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == left_at
+    other = MainWindow(ctx, account=_person("someone.else"))
+    qtbot.addWidget(other)
+    assert (other.width(), other.height()) != left_at
+
+
+def test_the_language_menu_switches_at_once_keeps_typed_input_and_is_remembered_per_person(
+    ctx: ViewContext, qtbot: QtBot
+) -> None:
+    window = MainWindow(ctx, account=_person("language.test"))
+    qtbot.addWidget(window)
+    window.show()
+    lots = window.page("lots")
+    search = lots.findChild(QLineEdit)
+    qtbot.keyClicks(search, "L-2026")
+    dashboard = window.page("dashboard")
+    try:
+        window.language_actions[i18n.CHINESE].trigger()
+        assert window.rail.item(0).text() == "概览" and window.windowTitle() == "MedTrace 质量保证工作站"
+        rebuilt = window.page("dashboard")
+        assert rebuilt is not dashboard and rebuilt.status_tiles[LotStatus.QUARANTINE].title.text() == "待检"
+        assert window.page("lots") is lots and search.text() == "L-2026"  # typed input is not lost
+        assert window.language_actions[i18n.CHINESE].isChecked()
+
+        again = MainWindow(ctx, account=_person("language.test"))  # the next sign-in of the same person
+        qtbot.addWidget(again)
+        assert again.rail.item(0).text() == "概览"
+        again.language_actions[i18n.ENGLISH].trigger()
+        assert again.rail.item(0).text() == "Dashboard"
+    finally:
+        i18n.switch_translation(i18n.ENGLISH).remove()  # the Chinese catalogue out, nothing in

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -110,12 +112,33 @@ def test_the_sections_count_and_list_the_lots_with_their_facts(
         "Awaiting review (1)", "Awaiting approval (1)", "On hold (1)"]
     di, lot_no = owner_conn.execute("SELECT p.di, l.lot_no FROM lot l JOIN product p ON p.id = l.product_id "
                                     "WHERE l.id = %s", (lots["review"],)).fetchone()
-    assert cells(page, 0) == {"checklist": "✗", "lot_no": lot_no, "product": "一次性使用输液器", "di": di,
-                              "expiry": "2029-09-30", "waiting": "today", "created_by": "postgres",
-                              "reviewed_by": "—"}
-    assert page.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "Release checklist not complete"
+    assert cells(page, 0) == {"checklist": "◐ Your review: label, audit trail", "lot_no": lot_no,
+                              "product": "一次性使用输液器", "di": di, "expiry": "2029-09-30", "waiting": "today",
+                              "created_by": "postgres", "reviewed_by": "—"}
+    assert page.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Ready for your review: scan label, review audit trail")
     page.set_section("hold")
     assert page.model.rowCount() == 1 and page.model.line_at(0).lot_id == lots["hold"]
+
+
+def test_lots_blocked_by_qc_or_a_deviation_are_told_apart_and_listed_after_the_ready_ones(
+    qtbot: QtBot, clean: Database, owner_conn, open_page
+) -> None:
+    """A newcomer reads which lots are theirs to review now; the blocked ones say what blocks them."""
+    failed = make_release_ready_lot(owner_conn, qc_passed=False)  # the oldest: first by waiting time alone
+    deviating = make_release_ready_lot(owner_conn, open_deviation=True)
+    ready = make_release_ready_lot(owner_conn)
+    page = open_page(REVIEWER)
+    qtbot.waitUntil(lambda: len(page.lines("review")) == 3, timeout=TIMEOUT)
+    assert [line.lot_id for line in page.lines("review")] == [ready, failed, deviating]
+    shown = [cells(page, row)["checklist"] for row in range(3)]
+    assert shown == ["◐ Your review: label, audit trail", "✗ Blocked: QC",
+                     "✗ Blocked: open deviation"]
+    assert page.model.index(1, 0).data(Qt.ItemDataRole.ForegroundRole).name() == "#b3261e"
+    assert "cannot clear" in page.model.index(2, 0).data(Qt.ItemDataRole.ToolTipRole)
+    shots = os.environ.get("MEDTRACE_SCREENSHOTS")
+    if shots:
+        page.grab().save(str(Path(shots) / "release_queue_ready_and_blocked_en.png"))
 
 
 def test_an_empty_section_says_what_brings_lots_into_it(qtbot: QtBot, clean: Database, open_page) -> None:
