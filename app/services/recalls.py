@@ -579,6 +579,26 @@ def set_work_day(conn: psycopg.Connection, day: dt.date, *, working: bool | None
     _call(conn, "SELECT mt_set_work_day(%s, %s, %s, %s)", (day, working, note, reason))
 
 
+@dataclass(frozen=True)
+class WorkDay:
+    """A day that differs from the default week (Monday–Friday working): a holiday or a make-up working day."""
+
+    day: dt.date
+    working: bool
+    note: str
+    changed_by: str
+    changed_at: dt.datetime
+
+
+def work_calendar(uow: UnitOfWork, *, first: dt.date, last: dt.date) -> list[WorkDay]:
+    """The holidays and make-up working days (调休) between two days, which recall deadlines count by."""
+    with uow:
+        rows = _driver(uow).execute(
+            "SELECT day, working, note, changed_by, changed_at FROM work_calendar WHERE day BETWEEN %s AND %s "
+            "ORDER BY day", (first, last)).fetchall()
+    return [WorkDay(*row) for row in rows]
+
+
 # == Reading ====================================================================================
 
 

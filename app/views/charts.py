@@ -36,9 +36,14 @@ class TrendChart(QChartView):
         self.setObjectName("drillTrend")
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.points: dict[str, list[tuple[int, float]]] = {}
+        self._shown: object = None
         self.set_trend(())
 
     def set_trend(self, trend: Sequence[tuple[int, dt.datetime, DrillKpis]]) -> None:
+        shown = tuple((i, at, k.time_to_identify_s, k.time_to_contain_s, k.time_to_notify_all_s) for i, at, k in trend)
+        if shown == self._shown:
+            return  # the same drills again: the chart stays
+        self._shown = shown
         chart = QChart()
         chart.setTitle(self.tr("Drill KPIs, latest drills (minutes)"))
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -88,12 +93,17 @@ class StackedBars(QChartView):
         self.setMaximumHeight(170)
         self.setStyleSheet("background: transparent")
         self.values: dict[str, list[int]] = {}
+        self._shown: object = None
         self.set_bars([], [])
 
     def set_bars(self, categories: Sequence[str], series: Sequence[tuple[str, str, Sequence[int]]], *,
                  legend: bool = True) -> None:
         """`series`: (name, colour, one value per category), the first category drawn on top; a series with
-        nothing in it is left out."""
+        nothing in it is left out. The same figures again keep the chart (a refresh rebuilds nothing)."""
+        shown = (tuple(categories), tuple((n, c, tuple(v)) for n, c, v in series), legend)
+        if shown == self._shown:
+            return
+        self._shown = shown
         chart = QChart()
         chart.setMargins(QMargins(0, 0, 0, 0))
         chart.setBackgroundVisible(False)

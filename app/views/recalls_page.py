@@ -85,6 +85,7 @@ from app.views.recall_dialogs import (
 )
 from app.views.record_table import RowsTableModel, record_table
 from app.views.style import problem_label
+from app.views.work_calendar_dialog import WorkCalendarDialog
 
 PAGE_TABLES = frozenset({*RECALL_TABLES, "recall_check", "recall_return", "party"})
 # Who works the consignee list (mt_recall_worker, migration 0007): everyone but the auditor, who reads.
@@ -860,6 +861,11 @@ class RecallsPage(QWidget):
             if not may_open:
                 button.setToolTip(self.tr("Regulatory and QA approvers start drills and recalls."))
 
+        self.calendar_button = QPushButton(self.tr("Working &calendar…"))
+        self.calendar_button.setObjectName("workCalendarButton")
+        self.calendar_button.setToolTip(self.tr("The holidays and make-up working days recall deadlines count by"))
+        self.calendar_dialog: WorkCalendarDialog | None = None
+
         self.model = CasesModel(self)
         self.table = record_table(self.model, row_height=ROW_HEIGHT)
         self.table.setObjectName("recallCases")
@@ -902,6 +908,7 @@ class RecallsPage(QWidget):
         title_row.addStretch(1)
         title_row.addWidget(self.drill_button)
         title_row.addWidget(self.recall_button)
+        title_row.addWidget(self.calendar_button)
         title_row.addWidget(self.as_of, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
@@ -916,6 +923,7 @@ class RecallsPage(QWidget):
         self._refresh_timer.timeout.connect(self.reload)
         self.drill_button.clicked.connect(lambda: self.open_start(drill=True))
         self.recall_button.clicked.connect(lambda: self.open_start(drill=False))
+        self.calendar_button.clicked.connect(self.open_work_calendar)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.left_tabs.currentChanged.connect(lambda _i: self.reload_trend()
                                               if self.left_tabs.currentWidget() is self.trend else None)
@@ -934,6 +942,12 @@ class RecallsPage(QWidget):
             self.detail.show_case(recall_id)  # e.g. just opened, before the list has read it
             return
         self.table.selectRow(row)
+
+    def open_work_calendar(self) -> WorkCalendarDialog:
+        """The holidays and make-up working days (everyone reads; administrators and regulatory mark)."""
+        self.calendar_dialog = WorkCalendarDialog(self._ctx, tuple(self._account.groups), self)
+        self.calendar_dialog.open()
+        return self.calendar_dialog
 
     def open_start(self, *, drill: bool, lot_no: str = "", di: str = "") -> StartRecallDialog | None:
         if not SIGNING_GROUPS & set(self._account.groups):

@@ -1305,7 +1305,7 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="+311"/>
+        <location filename="../../app/views/recalls_page.py" line="+312"/>
         <source>Choose a case on the left.</source>
         <translation>请在左侧选择一个案例。</translation>
     </message>
@@ -2055,12 +2055,7 @@
         <translation>各地点库存中 %1 天内到期的批次（最长预警期）</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>%1 expired lots still hold stock (%2 units): they cannot be shipped.</source>
-        <translation>%1 个已过期批次仍有库存（%2 件）：不能发货。</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>expired</source>
         <translation>已过期</translation>
     </message>
@@ -2170,7 +2165,7 @@
         <translation>没有被锁定的账户。</translation>
     </message>
     <message>
-        <location line="-282"/>
+        <location line="-281"/>
         <source>Open deviations</source>
         <translation>未关闭的偏差</translation>
     </message>
@@ -2180,7 +2175,12 @@
         <translation>各状态批次数</translation>
     </message>
     <message>
-        <location line="+254"/>
+        <location line="+146"/>
+        <source>%1 expired lots still hold stock at our sites: they cannot be shipped.</source>
+        <translation>%1 个已过期批次在我方地点仍有库存：不能发货。</translation>
+    </message>
+    <message>
+        <location line="+107"/>
         <source>The numbers could not be loaded: %1 They will be loaded again when records change.</source>
         <translation>无法加载统计数字：%1 记录发生变化时将重新加载。</translation>
     </message>
@@ -4118,7 +4118,17 @@
         <translation>由法规事务人员或 QA 批准人启动演练和召回。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+2"/>
+        <source>Working &amp;calendar…</source>
+        <translation>工作日历(&amp;C)…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The holidays and make-up working days recall deadlines count by</source>
+        <translation>召回时限按此计算的节假日与调休工作日</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>No recall or drill yet. Start a drill on a released, shipped lot to see how fast every consignee is found and reached: a drill freezes the same scope as a recall but changes no lot and holds no stock.</source>
         <translation>尚无召回或演练。对一个已放行并已发货的批次启动演练，检验能多快找到并联系到每个收货单位：演练冻结与召回相同的范围，但不改变任何批次，也不控制库存。</translation>
     </message>
@@ -4133,7 +4143,7 @@
         <translation>演练趋势</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+110"/>
         <source>Updated %1</source>
         <translation>更新于 %1</translation>
     </message>
@@ -4388,7 +4398,7 @@
 <context>
     <name>ReleaseQueueModel</name>
     <message>
-        <location filename="../../app/views/release_queue_page.py" line="+128"/>
+        <location filename="../../app/views/release_queue_page.py" line="+127"/>
         <source>Checklist</source>
         <translation>检查项</translation>
     </message>
@@ -4596,7 +4606,7 @@
         <translation>暂停放行（%1）</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+21"/>
         <source>No lots are awaiting review. A lot arrives here in quarantine when production records it.</source>
         <translation>没有待审核的批次。生产登记批次后，批次以待检状态出现在这里。</translation>
     </message>
@@ -6459,7 +6469,7 @@ When the same lot number exists for several products, add the product DI; for on
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../app/views/charts.py" line="+43"/>
+        <location filename="../../app/views/charts.py" line="+48"/>
         <source>Drill KPIs, latest drills (minutes)</source>
         <translation>最近演练的关键指标（分钟）</translation>
     </message>
@@ -6516,9 +6526,143 @@ You will need a phone with an authenticator app: every sign-in and every signatu
     </message>
 </context>
 <context>
+    <name>WorkCalendarDialog</name>
+    <message>
+        <location filename="../../app/views/work_calendar_dialog.py" line="+54"/>
+        <source>Working calendar</source>
+        <translation>工作日历</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Recall deadlines in working days count Monday to Friday, less the public holidays, plus the make-up working days (调休) marked here. Mark each year&apos;s holidays before they come.</source>
+        <translation>以工作日计的召回时限按周一至周五计算，扣除此处标记的法定节假日，并加上调休工作日。请提前标记每年的节假日。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>e.g. 国庆节 National Day</source>
+        <translation>例如：国庆节</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mark as &amp;holiday…</source>
+        <translation>标记为节假日(&amp;H)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mark as &amp;working day…</source>
+        <translation>标记为工作日(&amp;W)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back to the &amp;usual week…</source>
+        <translation>恢复为常规(&amp;U)…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Administrators and regulatory affairs keep the working calendar.</source>
+        <translation>工作日历由系统管理员和法规事务人员维护。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Marked by</source>
+        <translation>标记人</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>%1 · holidays: %2 · make-up working days: %3</source>
+        <translation>%1 年 · 节假日：%2 · 调休工作日：%3</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Make-up working day</source>
+        <translation>调休工作日</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Holiday</source>
+        <translation>节假日</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>%1 is a working day (Monday to Friday).</source>
+        <translation>%1 是工作日（周一至周五）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 is a weekend day, not a working day.</source>
+        <translation>%1 是周末，不是工作日。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 is a make-up working day.</source>
+        <translation>%1 是调休工作日。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 is a holiday.</source>
+        <translation>%1 是节假日。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <location line="+1"/>
+        <source>usual week</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the working calendar</source>
+        <translation>工作日历</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why is %1 changed in the working calendar?</source>
+        <translation>为什么更改工作日历中的 %1？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Public holiday announced by the State Council</source>
+        <translation>国务院公布的法定节假日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Make-up working day (调休) announced by the State Council</source>
+        <translation>国务院公布的调休工作日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Site shutdown</source>
+        <translation>工厂停产</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Marked in error</source>
+        <translation>误标记</translation>
+    </message>
+</context>
+<context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-762"/>
+        <location filename="../../app/views/recalls_page.py" line="-775"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>

@@ -23,6 +23,7 @@ from app.services.expiry import (
     band_totals,
     calendar_days,
     calendar_month,
+    data_gaps,
     list_expiring,
     lots_expiring_on,
     open_alerts,
@@ -304,6 +305,22 @@ def test_the_dashboards_band_totals_and_alert_owners_agree_with_the_lots_listed(
                        "('scrap', %s, 50, %s, %s)", (stock.lots["D60"], stock.site, stock.today))
     run_expiry_as_of(owner_conn, None)  # D60's stock is gone: its alert closes, and the band with it
     assert [(b.threshold_days, b.lots) for b in band_totals(uow, within_days=120)] == [(0, 1), (7, 1), (30, 1)]
+
+
+def test_products_on_the_default_thresholds_are_named_only_while_one_of_their_lots_holds_stock(
+        stock: Stock, owner_conn, make_person) -> None:
+    def product(di: str, name: str) -> int:
+        return owner_conn.execute("INSERT INTO product (agency, di, name, risk_class, shelf_life_days) "
+                                  "VALUES ('GS1', %s, %s, 'II', 730) RETURNING id", (di, name)).fetchone()[0]
+
+    held, gone = product("06954321009997", "医用缝合针"), product("06954321009980", "医用棉签")
+    _lot(owner_conn, held, stock.site, "GAP-1", stock.today + dt.timedelta(days=100))
+    used = _lot(owner_conn, gone, stock.site, "GAP-2", stock.today + dt.timedelta(days=100))
+    owner_conn.execute("INSERT INTO movement (kind, lot_id, quantity, from_party_id, moved_on) VALUES "
+                       "('scrap', %s, 50, %s, %s)", (used, stock.site, stock.today))
+    gaps = data_gaps(person_uow(make_person("auditor")))
+    assert any("医用缝合针 (06954321009997)" in g for g in gaps)
+    assert not any("06954321009980" in g or "06954321001236" in g for g in gaps)  # no stock; own thresholds
 
 
 def test_the_ics_file_has_an_event_per_lot_with_a_reminder_at_each_threshold_ahead(stock: Stock, make_person,
