@@ -17,7 +17,7 @@ from pathlib import Path
 from app.config import AppPaths
 from app.db.embedded import EmbeddedServer
 
-ON_REFERENCE = ("lots_page", "trace", "identity", "backup", "recall", "expiry", "dashboard")
+ON_REFERENCE = ("lots_page", "trace", "identity", "backup", "recall", "expiry", "dashboard", "startup")
 SCRATCH = {"audit": ["--home", "{scratch}/audit"], "import_100k": [], "reports": [], "recall_report": []}
 
 

@@ -66,8 +66,8 @@ def _capture(home: str, language: str, out: Path) -> int:
 
     from app.config import AppPaths
     from app.main import run_gui
-    from app.views.main_window import MainWindow
     from app.views.dashboard_page import DashboardPage
+    from app.views.main_window import MainWindow
     from app.views.startup import StartupErrorDialog, start_up
 
     app = QApplication(sys.argv[:1])
@@ -84,7 +84,7 @@ def _capture(home: str, language: str, out: Path) -> int:
     def when_dashboard_loaded() -> None:
         window = main_window()
         dashboard = window.page("dashboard") if window else None
-        if not isinstance(dashboard, DashboardPage) or dashboard.deviation_tile.number.text() == "–":
+        if not isinstance(dashboard, DashboardPage) or dashboard.snapshot is None:
             QTimer.singleShot(50, when_dashboard_loaded)
             return
         app.processEvents()

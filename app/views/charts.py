@@ -93,8 +93,7 @@ class StackedBars(QChartView):
         self.setMaximumHeight(170)
         self.setStyleSheet("background: transparent")
         self.values: dict[str, list[int]] = {}
-        self._shown: object = None
-        self.set_bars([], [])
+        self._shown: object = None  # no chart until the first figures (building an empty one costs as much)
 
     def set_bars(self, categories: Sequence[str], series: Sequence[tuple[str, str, Sequence[int]]], *,
                  legend: bool = True) -> None:

@@ -8,6 +8,7 @@ filtered to it: a click, or Enter / Space on a focused tile.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QShowEvent
@@ -103,6 +104,13 @@ class DashboardPage(QWidget):
         self._stale = False
         self._needs_refresh = False
         self.snapshot: DashboardSnapshot | None = None
+        # Charts are built when there is something to draw, one per turn of the event loop (a QtCharts view
+        # costs tens of milliseconds to build: three at once would stall the first page).
+        self.queue_chart: StackedBars | None = None
+        self.expiry_chart: StackedBars | None = None
+        self.trend_chart: TrendChart | None = None
+        self._pending_charts: list[Callable[[], None]] = []
+        self._chart_round = 0
 
         heading = QLabel(self.tr("Dashboard"))
         heading.setObjectName("pageHeading")
@@ -115,27 +123,19 @@ class DashboardPage(QWidget):
         self.tampering.hide()
 
         self.queue_tile = self._tile("queue", self.tr("Release queue"), self.tr("Open the release queue"))
-        self.queue_chart = StackedBars()
-        self.queue_tile.body.addWidget(self.queue_chart)
         self.expiry_tile = self._tile("expiry", self.tr("Stock inside an expiry threshold"),
                                       self.tr("Open the expiry list"))
-        self.expiry_chart = StackedBars()
-        self.expiry_tile.body.addWidget(self.expiry_chart)
         self.alerts_tile = self._tile("alerts", self.tr("Open expiry alerts"), self.tr("Open the alerts"))
         self.recalls_tile = self._tile("recalls", self.tr("Open recalls and drills"), self.tr("Open the recalls"))
         self.trend_tile = self._tile("trend", self.tr("Drill KPIs"), self.tr("Open the recalls"))
-        self.trend_chart = TrendChart()
-        self.trend_chart.setMinimumHeight(200)
-        self.trend_chart.setMaximumHeight(260)
-        self.trend_tile.body.addWidget(self.trend_chart)
         self.audit_tile = self._tile("audit", self.tr("Audit trail"), self.tr("Open the audit trail"))
         self.security_tile = self._tile("security", self.tr("Security alerts and locked accounts"),
                                         self.tr("Open administration"))
         self.security_tile.setVisible(False)
-        self.deviation_tile = self._tile("deviations", self.tr("Open deviations"),
-                                         self.tr("Open the lots awaiting review"))
-        self.status_tiles = {status: self._tile(f"status_{status.value}", lot_status_label(status),
-                                                self.tr("Show these lots")) for status in LotStatus}
+        # The lots-by-status section is built in the next turn of the event loop (each tile costs a few
+        # milliseconds of style work: the page appears first, and no single step holds the GUI long).
+        self.deviation_tile: Tile | None = None
+        self.status_tiles: dict[LotStatus, Tile] = {}
 
         top = QGridLayout()
         top.setSpacing(12)
@@ -148,12 +148,10 @@ class DashboardPage(QWidget):
         top.addWidget(self.trend_tile, 2, 0, 1, 4)
         for column in range(4):
             top.setColumnStretch(column, 1)
-        statuses = QGridLayout()
-        statuses.setSpacing(12)
-        for index, tile in enumerate([*self.status_tiles.values(), self.deviation_tile]):
-            statuses.addWidget(tile, index // 4, index % 4)
+        self._statuses = QGridLayout()
+        self._statuses.setSpacing(12)
         for column in range(4):
-            statuses.setColumnStretch(column, 1)
+            self._statuses.setColumnStretch(column, 1)
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -168,7 +166,7 @@ class DashboardPage(QWidget):
         layout.addWidget(self.problem)
         layout.addLayout(top)
         layout.addWidget(self._section(self.tr("Lots by status")))
-        layout.addLayout(statuses)
+        layout.addLayout(self._statuses)
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -183,7 +181,18 @@ class DashboardPage(QWidget):
         self._refresh_timer.setInterval(REFRESH_COALESCE_MS)
         self._refresh_timer.timeout.connect(self.reload)
         ctx.broadcast.records_changed.connect(self._on_records_changed)
+        QTimer.singleShot(0, self, self._build_status_section)
         self.reload()
+
+    def _build_status_section(self) -> None:
+        if self.deviation_tile is not None:
+            return
+        self.status_tiles = {status: self._tile(f"status_{status.value}", lot_status_label(status),
+                                                self.tr("Show these lots")) for status in LotStatus}
+        self.deviation_tile = self._tile("deviations", self.tr("Open deviations"),
+                                         self.tr("Open the lots awaiting review"))
+        for index, tile in enumerate([*self.status_tiles.values(), self.deviation_tile]):
+            self._statuses.addWidget(tile, index // 4, index % 4)
 
     def _tile(self, key: str, title: str, link: str) -> Tile:
         tile = Tile(title, link)
@@ -257,11 +266,14 @@ class DashboardPage(QWidget):
         self._finish_loading()
         self.snapshot = snapshot
         self.problem.hide()
+        self._pending_charts = []
         self._show_queue(snapshot)
         self._show_expiry(snapshot)
         self._show_recalls(snapshot)
         self._show_audit(snapshot)
         self._show_security(snapshot)
+        self._build_status_section()
+        assert self.deviation_tile is not None
         for status, tile in self.status_tiles.items():
             tile.set_number(snapshot.lots_by_status.get(status, 0))
         self.deviation_tile.set_number(snapshot.open_deviations)
@@ -271,7 +283,39 @@ class DashboardPage(QWidget):
         read = QLocale().toString(snapshot.read_at.astimezone().time(), QLocale.FormatType.ShortFormat)
         self.as_of.setText(self.tr("As of %1 (the database server's date), read at %2")
                            .replace("%1", as_of).replace("%2", read))
+        self._chart_round += 1
+        round_ = self._chart_round
+        QTimer.singleShot(0, self, lambda: self._draw_charts(round_))  # the figures first, then each chart
+
+    def _draw_charts(self, round_: int) -> None:
+        """Draw the next chart, then yield to the event loop; `refreshed` once every tile is drawn."""
+        if round_ != self._chart_round:
+            return  # newer figures arrived meanwhile: their round draws
+        if self._pending_charts:
+            self._pending_charts.pop(0)()
+            QTimer.singleShot(0, self, lambda: self._draw_charts(round_))
+            return
         self.refreshed.emit()
+
+    def _bars(self, key: str) -> StackedBars:
+        chart = self.queue_chart if key == "queue" else self.expiry_chart
+        if chart is None:
+            chart = StackedBars()
+            (self.queue_tile if key == "queue" else self.expiry_tile).body.addWidget(chart)
+            if key == "queue":
+                self.queue_chart = chart
+            else:
+                self.expiry_chart = chart
+        return chart
+
+    def _trend(self) -> TrendChart:
+        if self.trend_chart is None:
+            self.trend_chart = TrendChart()
+            self.trend_chart.setMinimumHeight(200)
+            self.trend_chart.setMaximumHeight(260)
+            self.trend_tile.body.addWidget(self.trend_chart)
+        self.trend_chart.show()
+        return self.trend_chart
 
     def _show_queue(self, snapshot: DashboardSnapshot) -> None:
         release = snapshot.release
@@ -295,10 +339,10 @@ class DashboardPage(QWidget):
                   "hold": self.tr("On hold")}
         ages = {"today": self.tr("today"), "1-3": self.tr("1–3 days"), "4-7": self.tr("4–7 days"),
                 "8-30": self.tr("8–30 days"), "over_30": self.tr("over 30 days")}
-        self.queue_chart.set_bars(
-            [stages[s] for s in QUEUE_STAGES],
-            [(ages[band], AGE_COLOURS[i], [release.stage(s).by_age[i] for s in QUEUE_STAGES])
-             for i, band in enumerate(AGE_BANDS)])
+        categories = [stages[s] for s in QUEUE_STAGES]
+        series = [(ages[band], AGE_COLOURS[i], [release.stage(s).by_age[i] for s in QUEUE_STAGES])
+                  for i, band in enumerate(AGE_BANDS)]
+        self._pending_charts.append(lambda: self._bars("queue").set_bars(categories, series))
 
     def _show_expiry(self, snapshot: DashboardSnapshot) -> None:
         expiry = snapshot.expiry
@@ -322,10 +366,10 @@ class DashboardPage(QWidget):
             return self.tr("expired") if days == 0 else self.tr("≤ %1 days").replace("%1", str(days))
 
         bands = expiry.bands  # one series per band, so that each bar has its band's colour
-        self.expiry_chart.set_bars(
-            [band_name(b.threshold_days) for b in bands],
-            [(band_name(b.threshold_days), BAND_COLOURS.get(b.threshold_days, OTHER_BAND_COLOUR),
-              [b.lots if other is b else 0 for other in bands]) for b in bands], legend=False)
+        names = [band_name(b.threshold_days) for b in bands]
+        series = [(band_name(b.threshold_days), BAND_COLOURS.get(b.threshold_days, OTHER_BAND_COLOUR),
+                   [b.lots if other is b else 0 for other in bands]) for b in bands]
+        self._pending_charts.append(lambda: self._bars("expiry").set_bars(names, series, legend=False))
 
         alerts = self.alerts_tile
         alerts.set_number(expiry.open_alerts)
@@ -363,10 +407,13 @@ class DashboardPage(QWidget):
         tile.detail.setText("\n".join(lines))
         tile.set_tone("alert" if recalls.overdue else ("warn" if recalls.open_recalls else ""))
         trend = recalls.drill_trend
-        self.trend_chart.set_trend(tuple((p.recall_id, p.opened_at, p) for p in trend))
         self.trend_tile.number.setText(QLocale().toString(len(trend)))
         last = trend[-1] if trend else None
-        self.trend_chart.setVisible(last is not None)
+        if last is not None:
+            points = tuple((p.recall_id, p.opened_at, p) for p in trend)
+            self._pending_charts.append(lambda: self._trend().set_trend(points))
+        elif self.trend_chart is not None:
+            self.trend_chart.hide()
         if last is None:
             self.trend_tile.detail.setText(self.tr("No drill has been run yet. Start one from the Trace page."))
         else:

@@ -190,7 +190,13 @@ class MainWindow(QMainWindow):
         ctx.runner.failed.connect(self._on_operation_failed)
         ctx.runner.busy_changed.connect(self._on_busy_changed)
         self.rail.currentRowChanged.connect(self._on_rail_row_changed)
-        self.navigate("dashboard")
+        # The rail shows the Dashboard at once; the page itself is built in the next turn of the event loop, so
+        # that the window appears first and neither step holds the GUI for long (tests and callers asking for
+        # a page get it built on demand).
+        self.rail.blockSignals(True)
+        self.rail.setCurrentRow(PAGE_KEYS.index("dashboard"))
+        self.rail.blockSignals(False)
+        QTimer.singleShot(0, self, lambda: self.navigate(self.current_key()))
         self.restore_geometry()
         remembered = self.person_language()
         if remembered is not None and remembered != self._language:

@@ -345,6 +345,7 @@ def test_the_language_menu_switches_at_once_keeps_typed_input_and_is_remembered_
         window.language_actions[i18n.CHINESE].trigger()
         assert window.rail.item(0).text() == "概览" and window.windowTitle() == "MedTrace 质量保证工作站"
         rebuilt = window.page("dashboard")
+        qtbot.waitUntil(lambda: bool(rebuilt.status_tiles))  # the status section follows in the next turn
         assert rebuilt is not dashboard and rebuilt.status_tiles[LotStatus.QUARANTINE].title.text() == "待检"
         assert window.page("lots") is lots and search.text() == "L-2026"  # typed input is not lost
         assert window.language_actions[i18n.CHINESE].isChecked()
