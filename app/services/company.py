@@ -13,7 +13,7 @@ set up: a controlled record must not pass off a site's name as the issuing legal
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,3 +197,33 @@ def _create(uow: UnitOfWork, *, changes: Mapping[str, Any], reason: str) -> Edit
         uow.commit()
     return EditResult(TABLE, PROFILE_ID, str(label), tuple(FieldChange(n, None, v) for n, v in values.items()),
                       reason, entry.id, entry.at)
+
+
+def set_up_company_profile(connect: Callable[[], psycopg.Connection], *, values: Mapping[str, Any],
+                           administrator: str) -> EditResult | None:
+    """First run: the profile entered in the wizard, saved through the owner connection (DESIGN §2: the
+    data folder's owner does the first-run set-up), with a reason naming the administrator being created.
+
+    Run again after an interrupted first run, it corrects the profile saved then (None: nothing differs).
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    def transactional() -> psycopg.Connection:
+        conn = connect()
+        conn.autocommit = False  # the unit of work owns the transaction
+        return conn
+
+    engine = create_engine("postgresql+psycopg://", creator=transactional, poolclass=NullPool)
+    try:
+        uow = UnitOfWork.for_engine(engine)
+        reason = f"首次运行设置 First-run set-up (administrator {administrator})"
+        opened = load_company_for_edit(uow)
+        if opened is None:
+            return save_company_profile(uow, changes=values, reason=reason, expected=None)
+        changes = {k: v for k, v in values.items() if v != opened.values.get(k)}
+        if not changes:
+            return None
+        return save_company_profile(uow, changes=changes, reason=reason, expected=dict(opened.values))
+    finally:
+        engine.dispose()

@@ -102,7 +102,7 @@
 <context>
     <name>ActivationCodeDialog</name>
     <message>
-        <location filename="../../app/views/admin_page.py" line="+232"/>
+        <location filename="../../app/views/admin_page.py" line="+233"/>
         <source>Activation code for %1</source>
         <translation>%1 的激活码</translation>
     </message>
@@ -286,7 +286,17 @@
         <translation>刷新</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+3"/>
+        <source>Company profile…</source>
+        <translation>企业信息…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Legal name, address, manufacturing licence no., registrant and logo printed on every report and recall letter</source>
+        <translation>每份报告和召回通知函上印制的企业名称、地址、生产许可证编号、注册人/备案人及标志</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <location line="+21"/>
         <source>User name</source>
         <translation>用户名</translation>
@@ -347,7 +357,7 @@
         <translation>已确认</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+93"/>
         <source>Waiting for activation</source>
         <translation>等待激活</translation>
     </message>
@@ -432,7 +442,7 @@
         <translation>解锁或重置账户后，此锁定即解除。</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+72"/>
         <source>Reset %1</source>
         <translation>重置 %1</translation>
     </message>
@@ -455,7 +465,7 @@
 <context>
     <name>AdministratorPage</name>
     <message>
-        <location filename="../../app/views/first_run_wizard.py" line="+72"/>
+        <location filename="../../app/views/first_run_wizard.py" line="+120"/>
         <source>The administrator</source>
         <translation>管理员</translation>
     </message>
@@ -500,7 +510,7 @@
         <translation>创建管理员</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+59"/>
         <source>The administrator could not be created (%1). The details are in the log.</source>
         <translation>无法创建管理员（%1）。详细信息见日志。</translation>
     </message>
@@ -1305,7 +1315,7 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="+344"/>
+        <location filename="../../app/views/recalls_page.py" line="+311"/>
         <source>Choose a case on the left.</source>
         <translation>请在左侧选择一个案例。</translation>
     </message>
@@ -1325,7 +1335,7 @@
         <translation>已退回数量</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+12"/>
         <source>Mark &amp;notified</source>
         <translation>标记为已通知(&amp;N)</translation>
     </message>
@@ -1647,7 +1657,7 @@
 <context>
     <name>CasesModel</name>
     <message>
-        <location line="-660"/>
+        <location line="-623"/>
         <source>No.</source>
         <translation>编号</translation>
     </message>
@@ -1702,7 +1712,7 @@
         <translation>已退回</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+26"/>
         <source>Drill</source>
         <translation>演练</translation>
     </message>
@@ -1773,7 +1783,7 @@
 <context>
     <name>CloseRecallDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="+374"/>
+        <location filename="../../app/views/recall_dialogs.py" line="+372"/>
         <source>Close drill %1</source>
         <translation>关闭演练 %1</translation>
     </message>
@@ -1892,9 +1902,77 @@
     </message>
 </context>
 <context>
+    <name>CompanyPage</name>
+    <message>
+        <location filename="../../app/views/first_run_wizard.py" line="-186"/>
+        <source>Your company</source>
+        <translation>贵企业</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Printed at the top of every report and on every recall letter. An administrator can correct it later on the Admin page, with a reason.</source>
+        <translation>印在每份报告的页眉和每封召回通知函上。系统管理员以后可在“系统管理”页面修改（需填写变更原因）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>e.g. 苏州明德医疗器械有限公司</source>
+        <translation>例如：苏州明德医疗器械有限公司</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>e.g. Suzhou Mingde Medical Devices Co., Ltd.</source>
+        <translation>例如：Suzhou Mingde Medical Devices Co., Ltd.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>e.g. 苏药监械生产许20150088号</source>
+        <translation>例如：苏药监械生产许20150088号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>usually the company itself</source>
+        <translation>通常即本企业</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The legal name in Chinese, in English or both (at least one).</source>
+        <translation>中文名称、英文名称或两者均填（至少填写一项）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Legal name (Chinese)</source>
+        <translation>企业名称（中文）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Legal name (English)</source>
+        <translation>企业名称（英文）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Manufacturing licence no.</source>
+        <translation>生产许可证编号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Registrant</source>
+        <translation>注册人/备案人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Logo (optional)</source>
+        <translation>企业标志（可选）</translation>
+    </message>
+</context>
+<context>
     <name>DashboardPage</name>
     <message>
-        <location line="+69"/>
+        <location filename="../../app/views/pages.py" line="+69"/>
         <source>Dashboard</source>
         <translation>概览</translation>
     </message>
@@ -1986,9 +2064,67 @@
     </message>
 </context>
 <context>
+    <name>EditCompanyDialog</name>
+    <message>
+        <location filename="../../app/views/record_edit_dialogs.py" line="+534"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>image, %1 KB (SHA-256 %2…)</source>
+        <translation>图片，%1 KB（SHA-256 %2…）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Legal name (Chinese)</source>
+        <translation>企业名称（中文）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Legal name (English)</source>
+        <translation>企业名称（英文）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Manufacturing licence no.</source>
+        <translation>生产许可证编号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Registrant</source>
+        <translation>注册人/备案人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Logo</source>
+        <translation>企业标志</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Enter the company&apos;s legal name in Chinese, in English or both.</source>
+        <translation>请填写企业名称（中文、英文或两者）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Set up the company profile</source>
+        <translation>设置企业信息</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Company profile: %1</source>
+        <translation>企业信息：%1</translation>
+    </message>
+</context>
+<context>
     <name>EditLotDialog</name>
     <message>
-        <location filename="../../app/views/record_edit_dialogs.py" line="+314"/>
+        <location line="-251"/>
         <source>Production date</source>
         <translation>生产日期</translation>
     </message>
@@ -2559,7 +2695,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../app/views/first_run_wizard.py" line="+106"/>
+        <location filename="../../app/views/first_run_wizard.py" line="+273"/>
         <source>Set up MedTrace</source>
         <translation>设置 MedTrace</translation>
     </message>
@@ -2810,7 +2946,7 @@
 <context>
     <name>LockDialog</name>
     <message>
-        <location filename="../../app/views/admin_page.py" line="-458"/>
+        <location filename="../../app/views/admin_page.py" line="-473"/>
         <source>Lock %1</source>
         <translation>锁定 %1</translation>
     </message>
@@ -2905,6 +3041,54 @@
         <location line="+10"/>
         <source>Sign in</source>
         <translation>登录</translation>
+    </message>
+</context>
+<context>
+    <name>LogoField</name>
+    <message>
+        <location filename="../../app/views/record_edit_dialogs.py" line="+67"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>No logo</source>
+        <translation>无标志</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>PNG or JPEG, at most %1 KB; printed at the top left of every report page.</source>
+        <translation>PNG 或 JPEG 格式，不超过 %1 KB；印在每页报告的左上角。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The file could not be read (%1).</source>
+        <translation>无法读取该文件（%1）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The logo is %1 KB; at most %2 KB is accepted.</source>
+        <translation>该标志为 %1 KB，最大允许 %2 KB。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This file is not a PNG or JPEG image that can be read.</source>
+        <translation>该文件不是可读取的 PNG 或 JPEG 图片。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Choose the company logo</source>
+        <translation>选择企业标志</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Images (*.png *.jpg *.jpeg)</source>
+        <translation>图片 (*.png *.jpg *.jpeg)</translation>
     </message>
 </context>
 <context>
@@ -3693,7 +3877,7 @@
 <context>
     <name>RecallCeremonyDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="-287"/>
+        <location filename="../../app/views/recall_dialogs.py" line="-284"/>
         <source>Electronic signature — %1</source>
         <translation>电子签名 — %1</translation>
     </message>
@@ -3718,7 +3902,7 @@
         <translation>此电子签名与您的手写签名具有同等法律效力。您的姓名、服务器日期时间以及上述签名含义将与案例一并记录。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+15"/>
         <source>Sign</source>
         <translation>签名</translation>
     </message>
@@ -3791,7 +3975,7 @@
         <translation>上门</translation>
     </message>
     <message>
-        <location line="+583"/>
+        <location line="+565"/>
         <source>A — every consignee (100 %)</source>
         <translation>A — 全部收货单位（100 %）</translation>
     </message>
@@ -3841,7 +4025,7 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
         <source>Start &amp;drill…</source>
         <translation>启动演练(&amp;D)…</translation>
     </message>
@@ -3884,7 +4068,7 @@
 <context>
     <name>RecordEditDialog</name>
     <message>
-        <location filename="../../app/views/record_edit_dialogs.py" line="-243"/>
+        <location filename="../../app/views/record_edit_dialogs.py" line="-357"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -4166,7 +4350,7 @@
         <translation>审核人</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+31"/>
         <source>Release checklist complete</source>
         <translation>放行检查项已全部完成</translation>
     </message>
@@ -4556,7 +4740,7 @@
 <context>
     <name>ScanPage</name>
     <message>
-        <location filename="../../app/views/scan_page.py" line="+165"/>
+        <location filename="../../app/views/scan_page.py" line="+166"/>
         <source>Scan</source>
         <translation>扫码</translation>
     </message>
@@ -4577,12 +4761,12 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+663"/>
+        <location line="+657"/>
         <source>Scan a label (or type the UDI and press Enter)</source>
         <translation>扫描标签（或输入 UDI 后按回车）</translation>
     </message>
     <message>
-        <location line="-633"/>
+        <location line="-627"/>
         <source>Click in the field above and scan the UDI on a label; the scanner&apos;s Enter ends each scan.
 
 The page shows the product, lot, serial, dates, status and stock at once, and stops you loudly (red banner and a beep) when the lot is recalled, on hold, not released, rejected, expired or unknown.
@@ -4625,18 +4809,18 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+0"/>
-        <location line="+87"/>
+        <location line="+84"/>
         <source>Lot</source>
         <translation>批号</translation>
     </message>
     <message>
-        <location line="-86"/>
-        <location line="+86"/>
+        <location line="-83"/>
+        <location line="+83"/>
         <source>Serial</source>
         <translation>序列号</translation>
     </message>
     <message>
-        <location line="-86"/>
+        <location line="-83"/>
         <source>Production date</source>
         <translation>生产日期</translation>
     </message>
@@ -4692,12 +4876,12 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+1"/>
-        <location line="+553"/>
+        <location line="+547"/>
         <source>Start recording</source>
         <translation>开始登记</translation>
     </message>
     <message>
-        <location line="-544"/>
+        <location line="-541"/>
         <source>Authorise an exception…</source>
         <translation>授权例外…</translation>
     </message>
@@ -4769,7 +4953,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+2"/>
-        <location line="+529"/>
+        <location line="+526"/>
         <source>Your role may look up scans but not record movements.</source>
         <translation>您的角色可以扫码查询，但不能登记出入库。</translation>
     </message>
@@ -6147,7 +6331,7 @@ When the same lot number exists for several products, add the product DI; for on
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-225"/>
+        <location filename="../../app/views/recalls_page.py" line="-222"/>
         <source>Drill KPIs, latest drills (minutes)</source>
         <translation>最近演练的关键指标（分钟）</translation>
     </message>
@@ -6180,25 +6364,25 @@ When the same lot number exists for several products, add the product DI; for on
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../app/views/first_run_wizard.py" line="-234"/>
+        <location filename="../../app/views/first_run_wizard.py" line="-286"/>
         <source>Welcome to MedTrace</source>
         <translation>欢迎使用 MedTrace</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Setting up this workstation takes four short steps.</source>
-        <translation>设置本工作站只需四个简单步骤。</translation>
+        <source>Setting up this workstation takes five short steps.</source>
+        <translation>设置本工作站只需五个简单步骤。</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>MedTrace keeps the quality records of medical devices: lot release with electronic signatures, traceability and recalls, expiry management and the audit trail inspectors ask for.
 
-This computer has a new, empty MedTrace database. The first account you create now is the administrator&apos;s. The administrator adds the other people, gives them their roles and can lock or reset accounts; on its own this role signs no quality record (segregation of duties).
+This computer has a new, empty MedTrace database. First you enter your company, as every report and recall letter will name it. The first account you create next is the administrator&apos;s. The administrator adds the other people, gives them their roles and can lock or reset accounts; on its own this role signs no quality record (segregation of duties).
 
 You will need a phone with an authenticator app: every sign-in and every signature asks for your password and a code from that app.</source>
         <translation>MedTrace 用于保存医疗器械的质量记录：带电子签名的批次放行、追溯与召回、效期管理，以及检查员要求的审计追踪。
 
-本机有一个新建的空 MedTrace 数据库。现在创建的第一个账户是管理员账户。管理员负责添加其他人员、分配角色，并可锁定或重置账户；该角色本身不签署任何质量记录（职责分离）。
+本机有一个新建的空 MedTrace 数据库。首先填写贵企业的信息，每份报告和召回通知函都将以此署名。接着创建的第一个账户是管理员账户。管理员负责添加其他人员、分配角色，并可锁定或重置账户；该角色本身不签署任何质量记录（职责分离）。
 
 您需要一部装有身份验证器应用的手机：每次登录和每次签名都需要输入密码和该应用中的验证码。</translation>
     </message>
@@ -6206,7 +6390,7 @@ You will need a phone with an authenticator app: every sign-in and every signatu
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-620"/>
+        <location filename="../../app/views/recalls_page.py" line="-601"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
@@ -6256,7 +6440,7 @@ You will need a phone with an authenticator app: every sign-in and every signatu
         <translation>剩余</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+31"/>
         <source>overdue — not notified</source>
         <translation>已逾期 — 未通知</translation>
     </message>
