@@ -853,12 +853,16 @@ def _udi_nmpa(uow: UnitOfWork, values: Mapping[str, object], *, language: str, c
     products = _products(uow, str(values.get("agency") or "all"))
     # 注册人/备案人名称: the registrant of the profile, else the company's Chinese legal name.
     registrant = (profile.registrant or profile.name("zh_CN")) if profile is not None else company
+    # Its English name is known when the registrant is the company itself.
+    registrant_en = (profile.legal_name_en if profile is not None and registrant == profile.legal_name_zh
+                     else None)
     yes, no = "是", "否"
     rows = []
     for agency, di, name, _name_en, model, registration, risk, _implantable, since, serialised in products:
         by_code = {
             "ZXXSDYCPBS": di, "CPBSBMTXMC": NMPA_AGENCY.get(agency, agency), "CPBSFBRQ": since, "CPMCTYMC": name,
             "GGXH": model, "QXLB": RISK_CLASS_ZH.get(risk, risk), "YLQXZCRBARMC": registrant,
+            "YLQXZCRBARYWMC": registrant_en,
             "ZCZBHHZBAPZBH": registration, "CPLB": "器械", "SCBSSFBHPH": yes, "SCBSSFBHXLH": yes if serialised else no,
             "SCBSSFBHSCRQ": yes, "SCBSSFBHSXRQ": yes,
         }

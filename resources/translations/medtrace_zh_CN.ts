@@ -584,7 +584,7 @@
 <context>
     <name>AuditAction</name>
     <message>
-        <location filename="../../app/views/audit_page.py" line="+121"/>
+        <location filename="../../app/views/audit_page.py" line="+122"/>
         <source>Created</source>
         <translation>新建</translation>
     </message>
@@ -1002,7 +1002,7 @@
 <context>
     <name>AuditTable</name>
     <message>
-        <location filename="../../app/views/audit_page.py" line="-30"/>
+        <location filename="../../app/views/audit_page.py" line="-31"/>
         <source>Lot</source>
         <translation>批次</translation>
     </message>
@@ -1040,6 +1040,11 @@
         <location line="+1"/>
         <source>Movement</source>
         <translation>出入库记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Company profile</source>
+        <translation>企业信息</translation>
     </message>
     <message>
         <location line="+1"/>

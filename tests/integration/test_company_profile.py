@@ -179,3 +179,20 @@ def test_without_a_profile_the_header_names_our_site_and_says_the_profile_is_not
     header = printed[:printed.index("Expiry report")]
     assert "园区工厂（抬头测试）" in header and "Company profile not set up" in header
     assert session.execute(text("SELECT count(*) FROM company_profile")).scalar() == 0
+
+
+@pytest.mark.clause("UDI 规则")
+def test_the_nmpa_udi_export_names_the_registrant_of_the_profile(
+        set_up: bytes, session: Session, uow: UnitOfWork, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from app.services.reports import NMPA_COLUMNS
+
+    product = make_product(session)
+    path = export_report(uow, report="udi-nmpa", params={"agency": "GS1"}, fmt="xlsx", out=tmp_path / "u.xlsx").path
+    rows = list(load_workbook(path, read_only=True)["UDID"].iter_rows(values_only=True))
+    codes = [code for code, _label in NMPA_COLUMNS]
+    mine = next(r for r in rows[1:] if r[0] == product.di)
+    assert mine[codes.index("YLQXZCRBARMC")] == COMPANY["registrant"]
+    # Here the registrant is not the company itself (PROFILE's legal name differs): no English name is guessed.
+    assert mine[codes.index("YLQXZCRBARYWMC")] is None
