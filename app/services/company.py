@@ -31,7 +31,6 @@ from app.reports.document import Letterhead
 from app.reports.words import word
 from app.services.audit_queries import audit_entry
 from app.services.record_edits import (
-    EDITABLE,
     EditableRecord,
     EditResult,
     FieldChange,
@@ -42,8 +41,8 @@ from app.services.record_edits import (
 )
 
 TABLE = "company_profile"
-FIELDS = EDITABLE[TABLE]
 LOGO_FORMATS = ("PNG", "JPEG")
+LOGO_MAX_PIXELS = 4000 * 4000  # a small file may still decode to gigabytes (a "decompression bomb")
 # The same columns for a psycopg connection (validation, backup records), in the order of `Company`.
 PROFILE_SQL = ("SELECT legal_name_zh, legal_name_en, address, licence_no, registrant, logo, logo_sha256 "
                "FROM company_profile WHERE id = 1")
@@ -134,6 +133,10 @@ def check_logo(data: bytes) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind = image.format
+            width, height = image.size
+            if width * height > LOGO_MAX_PIXELS:
+                raise InvalidInput(f"The logo is {width} × {height} pixels; at most 4000 × 4000 is accepted.",
+                                   hint="A header logo needs about 600 × 200 pixels.")
             image.load()  # decodes every pixel: a truncated or damaged file fails here, not in a report
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         raise InvalidInput("The logo file is not an image that can be read.",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from app.services.audit_queries import history_of
 from app.services.company import company_profile, load_company_for_edit, save_company_profile
 from app.services.demo_data import COMPANY
 from app.services.record_edits import RecordChangedMeanwhile
-from app.services.reports import export_report
+from app.services.reports import NMPA_COLUMNS, export_report
 from tests.conftest import Person, person_uow
 from tests.factories import make_lot, make_party, make_product, move
 
@@ -73,13 +74,13 @@ def test_an_administrator_sets_up_the_profile_and_the_trail_keeps_who_why_and_th
     assert profile is not None and profile.name("zh_CN") == PROFILE["legal_name_zh"]
     assert profile.name("en") == COMPANY["legal_name_en"] and profile.logo == set_up
     assert profile.logo_sha256 == hashlib.sha256(set_up).hexdigest()
-    (created,) = history_of(UnitOfWork.for_engine(database.engine), "company_profile", 1)
+    created = history_of(UnitOfWork.for_engine(database.engine), "company_profile", 1)[-1]  # earlier tests' too
     assert (created.action, created.actor, created.reason) == ("INSERT", admin.login, "首次设置 First set-up")
     # The bytes stay out of the trail; the digest the database computed stands for them.
     assert "logo" not in created.new and created.new["logo_sha256"] == hashlib.sha256(set_up).hexdigest()
 
 
-@pytest.mark.clause("医疗器械生产质量管理规范 第二十七条")
+@pytest.mark.clause("Annex 11 §9")
 def test_a_correction_is_saved_with_its_reason_and_old_and_new_values(
         admin: Person, database: Database, set_up: bytes) -> None:
     opened = load_company_for_edit(person_uow(admin))
@@ -169,6 +170,11 @@ def test_every_report_header_prints_the_legal_names_address_licence_and_registra
         assert first in header and second in header, header
         assert COMPANY["licence_no"] in header and COMPANY["address"] in header
         assert "园区工厂（抬头测试）" not in header
+    xlsx = export_report(uow, report="expiry", params={"days": 30}, fmt="xlsx", out=tmp_path / "e.xlsx", language="en")
+    book = load_workbook(xlsx.path, read_only=True)
+    sheet = dict(row[:2] for row in book["Parameters"].iter_rows(values_only=True))
+    book.close()
+    assert sheet["Company"] == COMPANY["legal_name_en"] and sheet["Manufacturing licence no."] == COMPANY["licence_no"]
 
 
 def test_without_a_profile_the_header_names_our_site_and_says_the_profile_is_not_set_up(
@@ -184,15 +190,22 @@ def test_without_a_profile_the_header_names_our_site_and_says_the_profile_is_not
 @pytest.mark.clause("UDI 规则")
 def test_the_nmpa_udi_export_names_the_registrant_of_the_profile(
         set_up: bytes, session: Session, uow: UnitOfWork, tmp_path: Path) -> None:
-    from openpyxl import load_workbook
-
-    from app.services.reports import NMPA_COLUMNS
 
     product = make_product(session)
     path = export_report(uow, report="udi-nmpa", params={"agency": "GS1"}, fmt="xlsx", out=tmp_path / "u.xlsx").path
-    rows = list(load_workbook(path, read_only=True)["UDID"].iter_rows(values_only=True))
+    book = load_workbook(path, read_only=True)
+    rows = list(book["UDID"].iter_rows(values_only=True))
+    book.close()
     codes = [code for code, _label in NMPA_COLUMNS]
     mine = next(r for r in rows[1:] if r[0] == product.di)
     assert mine[codes.index("YLQXZCRBARMC")] == COMPANY["registrant"]
     # Here the registrant is not the company itself (PROFILE's legal name differs): no English name is guessed.
     assert mine[codes.index("YLQXZCRBARYWMC")] is None
+
+
+def test_a_small_file_that_would_decode_to_a_huge_image_is_refused_before_decoding(admin: Person) -> None:
+    buffer = io.BytesIO()
+    Image.new("1", (5000, 5000)).save(buffer, format="PNG")  # a few KB on disk, 25 M pixels decoded
+    with pytest.raises(InvalidInput, match="5000 × 5000 pixels"):
+        save_company_profile(person_uow(admin), changes={**PROFILE, "logo": buffer.getvalue()}, reason="设置",
+                             expected=None)
