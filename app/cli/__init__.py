@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from app.cli import (
     audit,
     backup,
+    company,
     data_import,
     db,
     demo,
@@ -34,7 +35,7 @@ from app.errors import InvalidInput, MedTraceError
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_OK", "UsageError", "build_parser", "main"]
 
 # In the order `medtrace --help` lists them.
-GROUPS = (db, demo, data_import, trace, expiry, recall, audit, report, udi, user, backup, validate)
+GROUPS = (db, demo, data_import, trace, expiry, recall, audit, report, udi, user, company, backup, validate)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
 from app.models.base import Base
+from app.models.company import CompanyProfile
 from app.models.genealogy import GenealogyEdge
 from app.models.lot import Deviation, Lot, QcResult, SerialUnit
 from app.models.movement import Movement
@@ -10,6 +11,7 @@ from app.models.product import Product
 # Tables holding GMP records: audited, change-broadcast and (with identity) row-level secured.
 GMP_TABLES = (
     "product", "party", "lot", "serial_unit", "qc_result", "deviation", "genealogy_edge", "movement",
+    "company_profile",
 )
 
 # Tables written only by the database's own functions and triggers, deliberately not mapped here
@@ -28,6 +30,7 @@ __all__ = [
     "DATABASE_ONLY_TABLES",
     "GMP_TABLES",
     "Base",
+    "CompanyProfile",
     "Deviation",
     "GenealogyEdge",
     "Lot",

@@ -100,6 +100,16 @@ class Retitled:
 
 
 @dataclass(frozen=True)
+class Letterhead:
+    """The issuing company as every page's header prints it (the company profile, migration 0012)."""
+
+    name: str  # the legal name in the report's language
+    other_name: str = ""  # the legal name in the other language, when there is one
+    details: tuple[tuple[str, str], ...] = ()  # (label, value): address, manufacturing licence no., registrant
+    logo: bytes | None = None  # PNG or JPEG, checked when it was saved
+
+
+@dataclass(frozen=True)
 class ReportDocument:
     """One report ready to render: controlled-document header data plus its sections."""
 
@@ -114,6 +124,7 @@ class ReportDocument:
     parameter_values: Mapping[str, object]  # the typed values, for the fingerprint and the audit trail
     sections: tuple[Section, ...]
     landscape: bool = False
+    letterhead: Letterhead | None = None  # None: only `company` is printed (no profile was read)
 
     @property
     def zone(self) -> dt.tzinfo:

@@ -169,6 +169,18 @@ def _unique_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def _letterhead_lines(document: ReportDocument) -> list[tuple[str, Any]]:
+    """The company profile's other-language name and details under the company line (no logo in a sheet)."""
+    letterhead = document.letterhead
+    if letterhead is None:
+        return []
+    lines: list[tuple[str, Any]] = []
+    if letterhead.other_name:
+        lines.append(("", letterhead.other_name))
+    lines += letterhead.details
+    return lines
+
+
 def render_xlsx(document: ReportDocument, path: Path, *, progress: Progress | None = None,
                 max_sheet_rows: int = MAX_SHEET_ROWS) -> XlsxResult:
     """Stream the report into `path`; `progress(rows_done, rows_known)` may raise to stop (nothing is
@@ -226,6 +238,7 @@ def _write(workbook: Workbook, document: ReportDocument, path: Path, progress: P
         (word(language, "report"), document.title),
         (word(language, "number"), document.number),
         (word(language, "company"), document.company),
+        *_letterhead_lines(document),
         (word(language, "generated_by"), document.generated_by),
         (word(language, "generated_at"), format_datetime(document.generated_at)),
         (word(language, "language"), language),

@@ -26,6 +26,7 @@ from typing import Any
 
 import segno
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -61,6 +62,9 @@ MAX_ROWS = 100_000  # past this a PDF is no longer something a person reads: exp
 MAX_CELL_LINES = 24  # a row must fit on a page; longer cell text is cut with "…"
 MARGIN = 15 * 2.8346  # 15 mm
 HEADER_HEIGHT = 62.0
+LETTERHEAD_HEIGHT = 20.0  # the company profile: its details on up to two lines above the title
+LOGO_HEIGHT = 22.0
+LOGO_MAX_WIDTH = 90.0
 FOOTER_HEIGHT = 50.0
 TABLE_SIZE = 7.5
 TABLE_LEADING = 9.4
@@ -375,6 +379,27 @@ def _qr_runs(payload: str) -> tuple[int, list[tuple[int, int, int]]]:
     return len(matrix), runs
 
 
+def header_height(document: ReportDocument) -> float:
+    return HEADER_HEIGHT + (LETTERHEAD_HEIGHT if document.letterhead is not None else 0.0)
+
+
+def _logo(data: bytes | None) -> tuple[ImageReader | None, tuple[float, float]]:
+    """The logo scaled into the header (at most LOGO_HEIGHT high, LOGO_MAX_WIDTH wide); None without one.
+
+    It was decoded when it was saved (app/services/company.py); one that fails here all the same (a
+    file stored by a different client) is left out rather than failing the report.
+    """
+    if not data:
+        return None, (0.0, 0.0)
+    try:
+        image = ImageReader(io.BytesIO(data))
+        width, height = image.getSize()
+    except Exception:  # noqa: BLE001 — any decoding failure: the report is printed without the logo
+        return None, (0.0, 0.0)
+    scale = min(LOGO_HEIGHT / height, LOGO_MAX_WIDTH / width)
+    return image, (width * scale, height * scale)
+
+
 class _PageTemplateDrawer:
     """Draws the header and footer of every page; the page count is filled in when the file is saved."""
 
@@ -390,16 +415,53 @@ class _PageTemplateDrawer:
         self.parameter_lines = wrap_lines(f"{word(language, 'parameters')} — {parameters}",
                                           self.width - 2 * MARGIN, 7.5, max_lines=2)
         self.form_ready = False
+        self.letterhead = document.letterhead
+        self.logo, self.logo_size = _logo(self.letterhead.logo if self.letterhead else None)
+        self.header_height = header_height(document)
+
+    def _draw_letterhead(self, canvas: Canvas, left: float, right: float, top: float) -> float:
+        """Logo, legal names and the profile's details; returns how far the rest of the header moves down."""
+        letterhead = self.letterhead
+        if letterhead is None:
+            canvas.setFillColorRGB(*GREY)
+            canvas.setFont(FONT, 8.5)
+            canvas.drawString(left, top - 8.5, self.doc.company)
+            return 0.0
+        x = left
+        if self.logo is not None:
+            width, height = self.logo_size
+            canvas.drawImage(self.logo, left, top - height, width, height, mask="auto")
+            x = left + width + 8
+        name_width = right - x - 150  # the report number keeps the right end of the line
+        canvas.setFillColorRGB(*BLACK)
+        canvas.setFont(FONT, 9)
+        name = letterhead.name
+        canvas.drawString(x, top - 9, name)
+        if letterhead.other_name:
+            canvas.setFillColorRGB(*GREY)
+            canvas.setFont(FONT, 7.5)
+            shown = pdfmetrics.stringWidth(name, FONT, 9) + 6
+            other = wrap_lines(letterhead.other_name, max(name_width - shown, 40), 7.5, max_lines=1)[0]
+            canvas.drawString(x + shown, top - 9, other)
+        canvas.setFillColorRGB(*GREY)
+        canvas.setFont(FONT, 6.8)
+        colon = "：" if self.doc.language == "zh_CN" else ": "
+        details = wrap_lines("  ·  ".join(f"{label}{colon}{value}" if label else value
+                                          for label, value in letterhead.details), right - x, 6.8, max_lines=2)
+        for i, line in enumerate(details[:2]):
+            canvas.drawString(x, top - 18 - 8 * i, line)
+        return LETTERHEAD_HEIGHT
 
     def __call__(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
         language = self.doc.language
         left, right = MARGIN, self.width - MARGIN
         top = self.height - MARGIN * 0.9
         canvas.saveState()
+        shift = self._draw_letterhead(canvas, left, right, top)
         canvas.setFillColorRGB(*GREY)
         canvas.setFont(FONT, 8.5)
-        canvas.drawString(left, top - 8.5, self.doc.company)
         canvas.drawRightString(right, top - 8.5, f"{word(language, 'number')} {self.doc.number}")
+        top -= shift
         canvas.setFillColorRGB(*BLACK)
         canvas.setFont(FONT, 14)
         canvas.drawString(left, top - 27, self.doc.title)
@@ -412,7 +474,8 @@ class _PageTemplateDrawer:
             y -= 9
         canvas.setStrokeColorRGB(*RULE)
         canvas.setLineWidth(0.6)
-        canvas.line(left, self.height - MARGIN - HEADER_HEIGHT + 6, right, self.height - MARGIN - HEADER_HEIGHT + 6)
+        canvas.line(left, self.height - MARGIN - self.header_height + 6, right,
+                    self.height - MARGIN - self.header_height + 6)
 
         bottom = MARGIN * 0.7
         canvas.line(left, bottom + FOOTER_HEIGHT - 4, right, bottom + FOOTER_HEIGHT - 4)
@@ -550,7 +613,7 @@ def _render_pdf(document: ReportDocument, path: Path, progress: Progress | None,
     drawer = _PageTemplateDrawer(document, digest, page_size)
     buffer = io.BytesIO()  # reportlab assembles the file in memory anyway; we write it, and close it, ourselves
     frame = Frame(MARGIN, MARGIN * 0.7 + FOOTER_HEIGHT, frame_width,
-                  page_size[1] - MARGIN - HEADER_HEIGHT - MARGIN * 0.7 - FOOTER_HEIGHT,
+                  page_size[1] - MARGIN - header_height(document) - MARGIN * 0.7 - FOOTER_HEIGHT,
                   leftPadding=0, rightPadding=0, topPadding=4, bottomPadding=2, id="body")
     template = BaseDocTemplate(
         buffer, pagesize=page_size, title=f"{document.title} {document.number}", author=document.generated_by,

@@ -4,8 +4,9 @@ The identity migration grants exactly this in PostgreSQL, the GUI enables action
 tests/integration/test_permission_matrix.py proves, as a person of each group through raw SQL, that
 the database allows exactly what this says — no more, no less (DESIGN §3: the database is the boundary).
 
-Segregation of duties (21 CFR 11.10(g), Annex 11 §12): administrators manage people but change no GMP
-record; nobody deletes a GMP record; lot status changes only through controlled functions.
+Segregation of duties (21 CFR 11.10(g), Annex 11 §12): administrators manage people (and the company
+profile on every report header) but change no quality record; nobody deletes a GMP record; lot status
+changes only through controlled functions.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ GMP_TABLES = (
     "product", "party", "lot", "serial_unit", "qc_result", "deviation", "genealogy_edge", "movement",
     "expiry_alert", "shelf_life_override", "expiry_policy",
     "recall_case", "recall_lot", "recall_consignee", "recall_line", "recall_containment", "recall_return",
-    "recall_signature", "recall_check", "work_calendar",
+    "recall_signature", "recall_check", "work_calendar", "company_profile",
 )
 READ_ONLY_VIEWS = ("stock_on_hand",)
 # A recall's frozen scope (migration 0007): written once, in the opening transaction, never changed
@@ -60,7 +61,9 @@ TABLE_GRANTS: dict[str, dict[str, frozenset[str]]] = {
         party={"INSERT"},
     ),
     "auditor": _with(),
-    "admin": _with(),
+    # The company profile (0012) is the workstation's legal identity on every report, configured by the
+    # administrator like the people; it is no quality record, so segregation of duties stands.
+    "admin": _with(company_profile={"INSERT", "UPDATE"}),
 }
 
 LOT_UPDATE_COLUMNS = ("production_date", "expiry_date", "quantity")
@@ -127,6 +130,7 @@ ACTIONS = {
     "edit_product": Action(table="product", privilege="UPDATE"),
     "create_product": Action(table="product", privilege="INSERT"),
     "edit_party": Action(table="party", privilege="UPDATE"),
+    "edit_company_profile": Action(table="company_profile", privilege="UPDATE"),
     "record_qc_result": Action(table="qc_result", privilege="INSERT"),
     "raise_deviation": Action(table="deviation", privilege="INSERT"),
     "close_deviation": Action(table="deviation", privilege="UPDATE"),

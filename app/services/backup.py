@@ -724,6 +724,7 @@ def write_verification_record(conn: psycopg.Connection, verification: RestoreVer
     """Render the record as a controlled PDF and record its SHA-256 in the restored database's trail."""
     from app.reports.document import ALERT, FLAG, INT, OK, Column, Facts, Note, ReportDocument, Table
     from app.reports.pdf import render_pdf
+    from app.services.company import connection_letterhead
     from app.services.reports import EVENT_KIND
 
     target = Path(out).expanduser().absolute()
@@ -732,7 +733,7 @@ def write_verification_record(conn: psycopg.Connection, verification: RestoreVer
     manifest, restore = verification.restore.manifest, verification.restore
     now = verification.restored_at.astimezone(zone)
     number = f"BV-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2).upper()}"
-    company = conn.execute("SELECT name FROM party WHERE kind = 'manufacturer' ORDER BY id LIMIT 1").fetchone()
+    letterhead = connection_letterhead(conn, language)
     passed, failed = _w("passed", language), _w("failed", language)
     sections = (
         Note(_w("verdict_ok" if verification.ok else "verdict_failed", language), OK if verification.ok else ALERT),
@@ -766,7 +767,7 @@ def write_verification_record(conn: psycopg.Connection, verification: RestoreVer
     )
     document = ReportDocument(
         key=RECORD_KEY, number=number, title=_w("title", language), language=language,
-        company=company[0] if company else "—", generated_by=generated_by, generated_at=now,
+        company=letterhead.name, letterhead=letterhead, generated_by=generated_by, generated_at=now,
         parameters=((_w("file", language), restore.backup_file.name),),
         parameter_values={"backup_sha256": restore.backup_sha256}, sections=sections)
     try:

@@ -26,10 +26,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, Table, insert, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from app.errors import ComplianceError, InvalidInput
 from app.models import (
     GMP_TABLES,
+    CompanyProfile,
     Deviation,
     GenealogyEdge,
     Lot,
@@ -120,6 +122,7 @@ def seed_demo(
             _write_small(conn, _SmallWorld(_random(seed), today), say)
         else:
             _seed_large(conn, seed=seed, lots=_lots or LARGE_LOTS, today=today, say=say)
+        _write_company(conn)
         counts = _counts(conn)
     seconds = time.perf_counter() - started
     if scale == "large":
@@ -128,6 +131,33 @@ def seed_demo(
         seconds = time.perf_counter() - started
     say(f"Done in {seconds:.1f} s")
     return SeedSummary(scale=scale, seed=seed, seconds=round(seconds, 2), **counts)
+
+
+def demo_logo() -> bytes:
+    """A small PNG mark for the demonstration company (drawn here: no image file in the repository)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (240, 240), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((8, 8, 232, 232), fill=(32, 74, 135, 255))
+    draw.rectangle((100, 48, 140, 192), fill=(255, 255, 255, 255))
+    draw.rectangle((48, 100, 192, 140), fill=(255, 255, 255, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _write_company(conn: Connection) -> None:
+    """The demonstration company profile, unless someone has set one up already."""
+    import hashlib
+
+    logo = demo_logo()
+    # The digest is the database's (0012); stated too for the large set, which loads with triggers off.
+    conn.execute(pg_insert(CompanyProfile.__table__)
+                 .values(id=1, **COMPANY, logo=logo, logo_sha256=hashlib.sha256(logo).hexdigest())
+                 .on_conflict_do_nothing(index_elements=["id"]))
 
 
 def _rows_present(conn: Connection) -> str:
@@ -385,6 +415,14 @@ SITES = (
     ("MFG-CZ", "苏州明德医疗器械有限公司常州分公司", "江苏省常州市武进区西太湖科技产业园兰香路8号",
      "钱立新（质量部）", "0519-86551230", "苏药监械生产许20190156号"),
 )
+# The legal entity behind both sites: the company profile every report header and recall letter prints.
+COMPANY = {
+    "legal_name_zh": "苏州明德医疗器械有限公司",
+    "legal_name_en": "Suzhou Mingde Medical Devices Co., Ltd.",
+    "address": "江苏省苏州市工业园区星湖街328号生物医药产业园C3栋",
+    "licence_no": "苏药监械生产许20150088号",
+    "registrant": "苏州明德医疗器械有限公司",
+}
 SUPPLIERS = (
     ("SUP-001", "宁波天瑞精密管材有限公司", "浙江省宁波市北仑区新碶街道明州路168号", "0574-86012345"),
     ("SUP-002", "东莞华盛橡胶制品有限公司", "广东省东莞市长安镇振安中路55号", "0769-85321678"),

@@ -32,6 +32,7 @@ from app.reports.document import (
     format_datetime,
 )
 from app.reports.words import KIND_WORDS, vocabulary, word
+from app.services.company import Company
 from app.services.recalls import RecallCase, RecallKpis, drill_kpi_trend, load_recall
 
 Words = Callable[..., str]
@@ -248,7 +249,7 @@ def _seconds(value: float | None) -> str:
 
 
 def recall_letters(uow: UnitOfWork, values: Mapping[str, object], *, language: str, zone: dt.tzinfo,
-                   company: str, **_context: object) -> tuple[Section, ...]:
+                   company: str, profile: Company | None = None, **_context: object) -> tuple[Section, ...]:
     """One letter per consignee, each starting on a new page; `party` narrows them to one."""
     from app.services.reports import NothingToReport  # the framework's refusal (it imports this module)
 
@@ -262,7 +263,7 @@ def recall_letters(uow: UnitOfWork, values: Mapping[str, object], *, language: s
     if not consignees:
         raise NothingToReport(f"No lot of recall {case.id} was shipped from our sites: there is no consignee to "
                               "write to; no letter was written.")
-    ours = _our_contact(uow, case, company, w)
+    ours = _our_contact(uow, case, company, profile, language, w)
     products = {lot.di: lot.product for lot in case.lots}
     level = w("rc_level_value", cn=case.level_cn, fda=case.fda_class)
     reply_by = format_datetime(case.notify_deadline, zone)
@@ -299,15 +300,24 @@ def recall_letters(uow: UnitOfWork, values: Mapping[str, object], *, language: s
     return tuple(sections)
 
 
-def _our_contact(uow: UnitOfWork, case: RecallCase, company: str, w: Words) -> tuple[tuple[str, Cell], ...]:
-    """The manufacturer site's contact, and the person who signed the opening of the case."""
+def _our_contact(uow: UnitOfWork, case: RecallCase, company: str, profile: Company | None, language: str,
+                 w: Words) -> tuple[tuple[str, Cell], ...]:
+    """Who writes: the company profile's legal name (both languages), address, licence no. and registrant,
+    the manufacturer site's contact, and the person who signed the opening of the case."""
     person = next((s.printed_name for s in case.signatures if s.meaning == "initiated"), case.opened_by)
     with uow:
         site = uow.session.execute(text(
             "SELECT contact, phone, address FROM party WHERE kind = 'manufacturer' ORDER BY id LIMIT 1")).first()
     contact, phone, address = site if site is not None else ("", "", "")
-    return ((w("rl_company"), company), (w("rl_person"), person), (w("rc_contact"), contact or "—"),
-            (w("rc_phone"), phone or "—"), (w("rc_address"), address or "—"))
+    if profile is None:
+        return ((w("rl_company"), company), (w("rl_person"), person), (w("rc_contact"), contact or "—"),
+                (w("rc_phone"), phone or "—"), (w("rc_address"), address or "—"))
+    other = profile.other_name(language)
+    return ((w("rl_company"), profile.name(language) + (f" ({other})" if other else "")),
+            (w("rc_address"), profile.address or address or "—"),
+            (word(language, "licence_no"), profile.licence_no or "—"),
+            (word(language, "registrant"), profile.registrant or "—"),
+            (w("rl_person"), person), (w("rc_contact"), contact or "—"), (w("rc_phone"), phone or "—"))
 
 
 # -- 3. the consignee list for mail merge ------------------------------------------------------------------

@@ -23,12 +23,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ARRAY, Boolean, Date, Enum, Integer, Numeric, func, select, text, update
+from sqlalchemy import ARRAY, Boolean, Date, Enum, Integer, LargeBinary, Numeric, func, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.db.uow import UnitOfWork
 from app.errors import ConcurrentChange, InvalidInput, NotFound
-from app.models import Deviation, Lot, Movement, Party, Product, QcResult
+from app.models import CompanyProfile, Deviation, Lot, Movement, Party, Product, QcResult
 from app.models.base import Base
 from app.models.enums import DeviationStatus
 from app.security.permissions import LOT_UPDATE_COLUMNS, TABLE_GRANTS
@@ -36,7 +36,7 @@ from app.services.audit_queries import audit_entry
 
 MODELS: dict[str, type[Base]] = {
     "lot": Lot, "product": Product, "qc_result": QcResult, "deviation": Deviation, "movement": Movement,
-    "party": Party,
+    "party": Party, "company_profile": CompanyProfile,
 }
 # Fields a correction may touch, per table. Identity (ids, DI, lot number, the lot a result belongs
 # to) and bookkeeping (created_at/by) are never edited: a different DI is a different product
@@ -54,9 +54,11 @@ _CANDIDATE_FIELDS: dict[str, tuple[str, ...]] = {
     # record (条例 第四十五条: name, address, contact, licence) and what it accepts (minimum shelf life).
     "party": ("name", "address", "contact", "phone", "licence_no", "min_shelf_life_days", "min_shelf_life_pct",
               "expiry_owner"),
+    # The one row of the company profile (0012); its logo digest is the database's, never edited.
+    "company_profile": ("legal_name_zh", "legal_name_en", "address", "licence_no", "registrant", "logo"),
 }
 NOUNS = {"lot": "lot", "product": "product", "qc_result": "QC result", "deviation": "deviation",
-         "movement": "movement", "party": "party"}
+         "movement": "movement", "party": "party", "company_profile": "company profile"}
 
 
 def _granted_update(table: str) -> bool:
@@ -149,9 +151,23 @@ def _coerce(model: type[Base], name: str, value: Any) -> Any:
             return [int(v) for v in value]
         if isinstance(kind, Numeric):
             return decimal.Decimal(str(value))
+        if isinstance(kind, LargeBinary):
+            if not isinstance(value, bytes | bytearray | memoryview):
+                raise ValueError(value)
+            return bytes(value)
     except (ValueError, TypeError, decimal.InvalidOperation):
         raise InvalidInput(f"“{value}” is not a valid {name.replace('_', ' ')}.") from None
     return str(value)
+
+
+def coerce_fields(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` as `table`'s columns store them, refusing a field no correction may touch."""
+    model = _model(table)
+    refused = sorted(set(values) - set(EDITABLE[table]))
+    if refused:
+        raise InvalidInput(f"{refused[0].replace('_', ' ').capitalize()} of a {NOUNS[table]} cannot be edited here.",
+                           hint=f"Editable: {', '.join(EDITABLE[table])}.")
+    return {name: _coerce(model, name, value) for name, value in values.items()}
 
 
 def _plain(value: Any) -> Any:
@@ -160,6 +176,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, list | tuple):
         return list(value)
+    if isinstance(value, memoryview):
+        return bytes(value)
     return value
 
 
@@ -174,6 +192,10 @@ def _label(session: Session, table: str, record_id: int) -> str:
     if table == "party":
         row = session.execute(select(Party.code, Party.name).where(Party.id == record_id)).one_or_none()
         return f"{row.name} ({row.code})" if row else f"#{record_id}"
+    if table == "company_profile":
+        row = session.execute(select(CompanyProfile.legal_name_zh, CompanyProfile.legal_name_en)
+                              .where(CompanyProfile.id == record_id)).one_or_none()
+        return (row.legal_name_zh or row.legal_name_en) if row else f"#{record_id}"
     if table == "deviation":
         number = session.execute(select(Deviation.number).where(Deviation.id == record_id)).scalar()
         return number or f"#{record_id}"

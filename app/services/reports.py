@@ -55,6 +55,7 @@ from app.reports.document import (
     Cell,
     Column,
     Facts,
+    Letterhead,
     Note,
     ReportDocument,
     Retitled,
@@ -66,6 +67,7 @@ from app.reports.excel import render_xlsx
 from app.reports.pdf import render_pdf
 from app.reports.words import KIND_WORDS, STATUS_WORDS, vocabulary, word
 from app.services.audit_trail import GENESIS, record_event, verify_audit_trail
+from app.services.company import Company, report_issuer
 from app.services.lot_release import CHECKLIST_TITLES, MEANINGS, lot_checklist, lot_signatures
 from app.services.trace import trace_lot
 
@@ -376,6 +378,8 @@ class _Header:
     now: dt.datetime
     company: str
     generated_by: str
+    profile: Company | None
+    letterhead: Letterhead
 
 
 def build_document(uow: UnitOfWork, definition: ReportDefinition, values: Mapping[str, object], *, language: str,
@@ -383,7 +387,7 @@ def build_document(uow: UnitOfWork, definition: ReportDefinition, values: Mappin
                    trusted_keys: Iterable[bytes] = ()) -> ReportDocument:
     """The report's content, read from the database; raises NotFound / NothingToReport."""
     with uow:
-        header = _header(uow.session, generated_by, zone)
+        header = _header(uow.session, generated_by, zone, language)
     from app.services.recall_reports import BUILDERS as RECALL_BUILDERS  # they raise NothingToReport from here
 
     builders: dict[str, Callable[..., tuple[Section, ...] | Retitled]] = {
@@ -396,7 +400,8 @@ def build_document(uow: UnitOfWork, definition: ReportDefinition, values: Mappin
         **RECALL_BUILDERS,
     }
     built = builders[definition.key](uow, values, language=language, zone=zone, company=header.company,
-                                     trusted_keys=tuple(trusted_keys), today=header.now.date())
+                                     profile=header.profile, trusted_keys=tuple(trusted_keys),
+                                     today=header.now.date())
     title, sections = ((built.title, built.sections) if isinstance(built, Retitled)
                        else (definition.title(language), built))
     number = f"{definition.prefix}-{header.now:%Y%m%d-%H%M%S}-{secrets.token_hex(2).upper()}"
@@ -406,7 +411,7 @@ def build_document(uow: UnitOfWork, definition: ReportDefinition, values: Mappin
         key=definition.key, number=number, title=title, language=language,
         company=header.company, generated_by=header.generated_by, generated_at=header.now, parameters=shown,
         parameter_values={k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()},
-        sections=sections, landscape=definition.landscape,
+        sections=sections, landscape=definition.landscape, letterhead=header.letterhead,
     )
 
 
@@ -417,14 +422,14 @@ def _parameter_text(definition: ReportDefinition, name: str, value: object, lang
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def _header(session: Session, generated_by: str | None, zone: dt.tzinfo) -> _Header:
+def _header(session: Session, generated_by: str | None, zone: dt.tzinfo, language: str) -> _Header:
     now, login = session.execute(text("SELECT now(), session_user::text")).one()
-    company = session.execute(text(
-        "SELECT name FROM party WHERE kind = 'manufacturer' ORDER BY id LIMIT 1")).scalar() or "—"
+    profile, letterhead = report_issuer(session, language)
     if generated_by is None:
         printed = session.execute(text("SELECT printed_name FROM mt_my_account()")).scalar()
         generated_by = f"{printed} ({login})" if printed else login
-    return _Header(now=now.astimezone(zone), company=company, generated_by=generated_by)
+    return _Header(now=now.astimezone(zone), company=letterhead.name, generated_by=generated_by, profile=profile,
+                   letterhead=letterhead)
 
 
 @dataclass(frozen=True)
@@ -844,14 +849,20 @@ def _products(uow: UnitOfWork, agency: str) -> list[Any]:
 
 
 def _udi_nmpa(uow: UnitOfWork, values: Mapping[str, object], *, language: str, company: str,
-              **_context: object) -> tuple[Section, ...]:
+              profile: Company | None = None, **_context: object) -> tuple[Section, ...]:
     products = _products(uow, str(values.get("agency") or "all"))
+    # 注册人/备案人名称: the registrant of the profile, else the company's Chinese legal name.
+    registrant = (profile.registrant or profile.name("zh_CN")) if profile is not None else company
+    # Its English name is known when the registrant is the company itself.
+    registrant_en = (profile.legal_name_en if profile is not None and registrant == profile.legal_name_zh
+                     else None)
     yes, no = "是", "否"
     rows = []
     for agency, di, name, _name_en, model, registration, risk, _implantable, since, serialised in products:
         by_code = {
             "ZXXSDYCPBS": di, "CPBSBMTXMC": NMPA_AGENCY.get(agency, agency), "CPBSFBRQ": since, "CPMCTYMC": name,
-            "GGXH": model, "QXLB": RISK_CLASS_ZH.get(risk, risk), "YLQXZCRBARMC": company,
+            "GGXH": model, "QXLB": RISK_CLASS_ZH.get(risk, risk), "YLQXZCRBARMC": registrant,
+            "YLQXZCRBARYWMC": registrant_en,
             "ZCZBHHZBAPZBH": registration, "CPLB": "器械", "SCBSSFBHPH": yes, "SCBSSFBHXLH": yes if serialised else no,
             "SCBSSFBHSCRQ": yes, "SCBSSFBHSXRQ": yes,
         }
@@ -861,12 +872,13 @@ def _udi_nmpa(uow: UnitOfWork, values: Mapping[str, object], *, language: str, c
 
 
 def _udi_gudid(uow: UnitOfWork, values: Mapping[str, object], *, language: str, company: str,
-               **_context: object) -> tuple[Section, ...]:
+               profile: Company | None = None, **_context: object) -> tuple[Section, ...]:
     products = _products(uow, str(values.get("agency") or "all"))
+    labeler = profile.name("en") if profile is not None else company  # GUDID is filed in English
     rows = []
     for agency, di, name, name_en, model, _registration, _risk, implantable, _since, serialised in products:
         rows.append((di, agency if agency in ("GS1", "HIBCC") else f"{agency} (not a GUDID agency)", 1,
-                     name_en or name, model, "", company, name_en or name, "In Commercial Distribution", "Y",
+                     name_en or name, model, "", labeler, name_en or name, "In Commercial Distribution", "Y",
                      "Y" if serialised else "N", "Y", "Y", "N", "", "", "", "", "", "", "",
                      "Y" if implantable else "N"))
     columns = tuple(Column(title, INT if title == "Device Count" else "text", 1.2) for title in GUDID_COLUMNS)

@@ -35,7 +35,7 @@ from pathlib import Path
 import psycopg
 
 from app.db.migrations import head_revision
-from app.reports.document import ReportDocument, Section
+from app.reports.document import Letterhead, ReportDocument, Section
 from app.security.permissions import (
     FROZEN_SNAPSHOTS,
     FUNCTION_GRANTS,
@@ -46,6 +46,7 @@ from app.security.permissions import (
 )
 from app.services.audit_trail import record_event, verify_audit_trail
 from app.services.clauses import MatrixRow, traceability_matrix
+from app.services.company import connection_letterhead
 
 IQ = "IQ"
 OQ = "OQ"
@@ -67,7 +68,7 @@ GUARD_TRIGGERS: tuple[tuple[str, str, str], ...] = (
     *((t, "audit", "every change recorded in the audit trail")
       for t in ("label_verification", "audit_review", "lot_signature")),
     *((t, "reason_required", "a reason for every change")
-      for t in ("product", "lot", "qc_result", "deviation", "movement", "genealogy_edge", "party")),
+      for t in ("product", "lot", "qc_result", "deviation", "movement", "genealogy_edge", "party", "company_profile")),
     *((t, "no_truncate", "no bulk erase") for t in GMP_TABLES),
     *((t, "append_only", "the audit trail cannot be changed") for t in ("audit_entry", "audit_chain", "audit_seal")),
     *((t, "append_only_truncate", "the audit trail cannot be emptied")
@@ -578,7 +579,7 @@ class WrittenValidation:
 
 
 def validation_document(run: ValidationRun, *, language: str, company: str, generated_by: str,
-                        matrix: Sequence[MatrixRow] = ()) -> ReportDocument:
+                        matrix: Sequence[MatrixRow] = (), letterhead: Letterhead | None = None) -> ReportDocument:
     from app.reports.document import ALERT, FLAG, OK, Column, Facts, Note, Table
 
     w = lambda key, **kv: _w(language, key, **kv)  # noqa: E731
@@ -608,7 +609,7 @@ def validation_document(run: ValidationRun, *, language: str, company: str, gene
     return ReportDocument(key="validation-report", number=run.started_at.strftime("VAL-%Y%m%d-%H%M%S"),
                           title=w("title"), language=language, company=company, generated_by=generated_by,
                           generated_at=run.finished_at.astimezone(), parameters=(), parameter_values={},
-                          sections=tuple(sections), landscape=True)
+                          sections=tuple(sections), landscape=True, letterhead=letterhead)
 
 
 def write_validation_report(conn: psycopg.Connection, run: ValidationRun, *, out_dir: Path, language: str,
@@ -625,16 +626,17 @@ def write_validation_report(conn: psycopg.Connection, run: ValidationRun, *, out
     project = Path(__file__).resolve().parents[2]
     matrix = traceability_matrix(tests_root or project / "tests", junit_xml or project / "build" / "test-results.xml",
                                  language=language)
-    row = conn.execute("SELECT name FROM party WHERE kind = 'manufacturer' ORDER BY id LIMIT 1").fetchone()
-    company = row[0] if row else "—"
+    letterhead = connection_letterhead(conn, language)
+    company = letterhead.name
     database_user = conn.execute("SELECT session_user").fetchone()[0]  # type: ignore[index]
     generated_by = f"{getpass.getuser()} ({database_user})"
     stem = run.started_at.strftime("medtrace-validation-%Y%m%d-%H%M%S")
     pdf_path, xlsx_path = (out_dir.expanduser().absolute() / f"{stem}.{ext}" for ext in ("pdf", "xlsx"))
     _check_folder(pdf_path)
-    pdf_doc = validation_document(run, language=language, company=company, generated_by=generated_by)
+    pdf_doc = validation_document(run, language=language, company=company, generated_by=generated_by,
+                                  letterhead=letterhead)
     xlsx_doc = validation_document(run, language=language, company=company, generated_by=generated_by,
-                                   matrix=matrix)
+                                   matrix=matrix, letterhead=letterhead)
     temporaries = [_temporary_file(pdf_path), _temporary_file(xlsx_path)]
     try:
         pdf = render_pdf(pdf_doc, temporaries[0])

@@ -56,6 +56,7 @@ from app.services.people import (
 from app.views.backup_panel import BackupPanel
 from app.views.context import ViewContext
 from app.views.login_dialog import grow_to_fit
+from app.views.record_edit_dialogs import EditCompanyDialog
 
 LOGIN_NAME = re.compile(r"^[a-z][a-z0-9_.]{2,30}$")  # mirrors mt_check_login_name
 PAGE_TABLES = frozenset({"person", "security_alert"})
@@ -313,6 +314,14 @@ class AdminPage(QWidget):
         self.unlock_button = QPushButton(self.tr("Unlock"))
         self.reset_button = QPushButton(self.tr("Reset password and authenticator…"))
         self.refresh_button = QPushButton(self.tr("Refresh"))
+        # The company on every report header and recall letter (migration 0012): administrators keep it.
+        self.company_dialog: EditCompanyDialog | None = None
+        self.company_button = QPushButton(self.tr("Company profile…"))
+        self.company_button.setObjectName("companyProfileButton")
+        self.company_button.setToolTip(self.tr("Legal name, address, manufacturing licence no., registrant and logo "
+                                               "printed on every report and recall letter"))
+        self.company_button.setEnabled(may(account.groups, "edit_company_profile"))
+        self.company_button.clicked.connect(self.open_company_dialog)
         self.add_button.clicked.connect(self.open_add_dialog)
         self.roles_button.clicked.connect(self.open_roles_dialog)
         self.lock_button.clicked.connect(self.open_lock_dialog)
@@ -375,7 +384,10 @@ class AdminPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.setSpacing(10)
-        layout.addWidget(heading)
+        heading_row = QHBoxLayout()
+        heading_row.addWidget(heading, 1)
+        heading_row.addWidget(self.company_button)
+        layout.addLayout(heading_row)
         layout.addWidget(purpose)
         layout.addWidget(self.not_allowed)
         layout.addWidget(self.problem)
@@ -544,6 +556,10 @@ class AdminPage(QWidget):
             self.acknowledge_button.setToolTip("")
 
     # -- actions ---------------------------------------------------------------------------------
+
+    def open_company_dialog(self) -> None:
+        self.company_dialog = EditCompanyDialog(self._ctx, self)
+        self.company_dialog.open()
 
     def open_add_dialog(self) -> None:
         dialog = AddPersonDialog(self)

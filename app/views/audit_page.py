@@ -109,6 +109,7 @@ def table_label(name: str) -> str:
         "deviation": translate("AuditTable", "Deviation"),
         "genealogy_edge": translate("AuditTable", "Genealogy"),
         "movement": translate("AuditTable", "Movement"),
+        "company_profile": translate("AuditTable", "Company profile"),
         "person": translate("AuditTable", "Person"),
         "sign_in_event": translate("AuditTable", "Sign-in"),
         "security_alert": translate("AuditTable", "Security alert"),

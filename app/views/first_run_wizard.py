@@ -1,10 +1,15 @@
-"""First run: create the administrator and activate their account (DESIGN §3 and §6).
+"""First run: the company profile, then create the administrator and activate their account (DESIGN §3, §6).
 
 The owner connection of the embedded server (the OS user who owns the data folder) creates the first
 administrator; the activation code the database issues is used at once by the wizard itself, never
 shown, to sign in as that person. From there on it is the ordinary activation: the person chooses the
 password and enrols TOTP, so the owner connection never learns either. Afterwards the normal sign-in
 window opens with `login` filled in.
+
+The company profile entered first (legal names, address, manufacturing licence no., registrant, logo:
+what every report header and recall letter prints) is saved by the same owner connection right after the
+administrator is created, with a reason naming that administrator; the administrator corrects it later
+on the Admin page, like any audited record.
 """
 
 from __future__ import annotations
@@ -25,10 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import InvalidInput, MedTraceError
+from app.services.company import set_up_company_profile
 from app.services.identity import PendingActivation, sign_in
 from app.services.people import create_first_administrator
 from app.views.activation import AuthenticatorEnrolment, PasswordChoice, RecoveryCodesPanel, run_activation
 from app.views.operations import OperationRunner
+from app.views.record_edit_dialogs import LogoField
 from app.views.style import problem_label
 
 # The database's rule (mt_check_login_name), mirrored so a typo is caught before anything is created.
@@ -41,11 +48,12 @@ class WelcomePage(QWizardPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTitle(self.tr("Welcome to MedTrace"))
-        self.setSubTitle(self.tr("Setting up this workstation takes four short steps."))
+        self.setSubTitle(self.tr("Setting up this workstation takes five short steps."))
         text = QLabel(self.tr(
             "MedTrace keeps the quality records of medical devices: lot release with electronic signatures, "
             "traceability and recalls, expiry management and the audit trail inspectors ask for.\n\n"
-            "This computer has a new, empty MedTrace database. The first account you create now is the "
+            "This computer has a new, empty MedTrace database. First you enter your company, as every report "
+            "and recall letter will name it. The first account you create next is the "
             "administrator's. The administrator adds the other people, gives them their roles and can lock "
             "or reset accounts; on its own this role signs no quality record (segregation of duties).\n\n"
             "You will need a phone with an authenticator app: every sign-in and every signature asks for "
@@ -54,6 +62,53 @@ class WelcomePage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addStretch(1)
+
+
+class CompanyPage(QWizardPage):
+    """The company profile: legal name (Chinese and/or English), address, licence no., registrant, logo."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Your company"))
+        self.setSubTitle(self.tr("Printed at the top of every report and on every recall letter. An administrator "
+                                 "can correct it later on the Admin page, with a reason."))
+        self.legal_name_zh = self._line("companyNameZhField", 200, self.tr("e.g. 苏州明德医疗器械有限公司"))
+        self.legal_name_en = self._line("companyNameEnField", 200,
+                                        self.tr("e.g. Suzhou Mingde Medical Devices Co., Ltd."))
+        self.address = self._line("companyAddressField", 300, "")
+        self.licence_no = self._line("companyLicenceField", 100, self.tr("e.g. 苏药监械生产许20150088号"))
+        self.registrant = self._line("companyRegistrantField", 200, self.tr("usually the company itself"))
+        self.logo = LogoField()
+        name_note = QLabel(self.tr("The legal name in Chinese, in English or both (at least one)."))
+        name_note.setObjectName("fieldNote")
+        form = QFormLayout()
+        form.addRow(self.tr("Legal name (Chinese)"), self.legal_name_zh)
+        form.addRow(self.tr("Legal name (English)"), self.legal_name_en)
+        form.addRow("", name_note)
+        form.addRow(self.tr("Address"), self.address)
+        form.addRow(self.tr("Manufacturing licence no."), self.licence_no)
+        form.addRow(self.tr("Registrant"), self.registrant)
+        form.addRow(self.tr("Logo (optional)"), self.logo)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addStretch(1)
+
+    def _line(self, name: str, length: int, placeholder: str) -> QLineEdit:
+        line = QLineEdit()
+        line.setObjectName(name)
+        line.setMaxLength(length)
+        line.setPlaceholderText(placeholder)
+        line.textChanged.connect(lambda _text: self.completeChanged.emit())
+        return line
+
+    def isComplete(self) -> bool:
+        return bool(self.legal_name_zh.text().strip() or self.legal_name_en.text().strip())
+
+    def values(self) -> dict[str, str | bytes | None]:
+        """The profile as entered, for app.services.company.set_up_company_profile."""
+        return {"legal_name_zh": self.legal_name_zh.text().strip(), "legal_name_en": self.legal_name_en.text().strip(),
+                "address": self.address.text().strip(), "licence_no": self.licence_no.text().strip(),
+                "registrant": self.registrant.text().strip(), "logo": self.logo.data}
 
 
 class AdministratorPage(QWizardPage):
@@ -118,6 +173,7 @@ class AdministratorPage(QWizardPage):
         login = self.login.text().strip().lower()
         printed_name = self.printed_name.text().strip()
         factory, base = self._wizard.owner_conn_factory, self._wizard.base_args
+        company = self._wizard.company_page.values()
 
         def work(_op: object) -> PendingActivation:
             owner: psycopg.Connection = factory()
@@ -125,6 +181,9 @@ class AdministratorPage(QWizardPage):
                 code = create_first_administrator(owner, login, printed_name)
             finally:
                 owner.close()
+            # After the administrator: a refused administrator (the database already has people) saves
+            # no profile. A refused profile leaves the administrator pending; the retry reissues its code.
+            set_up_company_profile(factory, values=company, administrator=login)
             # The code is used here and now, by the wizard, and then forgotten.
             outcome = sign_in(base, login=login, password=code, code="")
             if not isinstance(outcome, PendingActivation):  # pragma: no cover — a new account is pending
@@ -291,7 +350,7 @@ class RecoveryCodesPage(QWizardPage):
 
 
 class FirstRunWizard(QWizard):
-    """Welcome → administrator → password → authenticator → recovery codes; then `login` signs in."""
+    """Welcome → company → administrator → password → authenticator → recovery codes; then `login` signs in."""
 
     def __init__(
         self,
@@ -313,12 +372,13 @@ class FirstRunWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.welcome_page = WelcomePage()
+        self.company_page = CompanyPage()
         self.administrator_page = AdministratorPage(self)
         self.password_page = PasswordPage(self)
         self.authenticator_page = AuthenticatorPage(self)
         self.recovery_page = RecoveryCodesPage(self)
-        for page in (self.welcome_page, self.administrator_page, self.password_page, self.authenticator_page,
-                     self.recovery_page):
+        for page in (self.welcome_page, self.company_page, self.administrator_page, self.password_page,
+                     self.authenticator_page, self.recovery_page):
             self.addPage(page)
         self.setMinimumSize(720, 640)
         self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)

@@ -3,24 +3,29 @@
 Annex 11 §9 / 第二十七条: every correction carries its reason (asked by ReasonDialog, which shows each
 field's old and new value). The save is optimistic: the values the person saw are sent along, and if
 someone changed the record meanwhile nothing is saved and the dialog says who changed it and when,
-with a Reload button (app/services/record_edits.py). Open one with `EditLotDialog(ctx, lot_id)` or
-`EditProductDialog(ctx, product_id)`; `saved` carries the EditResult.
+with a Reload button (app/services/record_edits.py). Open one with `EditLotDialog(ctx, lot_id)`,
+`EditProductDialog(ctx, product_id)`, `EditPartyDialog(ctx, party_id)` or `EditCompanyDialog(ctx)`;
+`saved` carries the EditResult.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QEvent, QIODevice, Qt, Signal
+from PySide6.QtGui import QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -33,7 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import ConcurrentChange, MedTraceError
+from app.models.company import LOGO_MAX_BYTES, PROFILE_ID
 from app.models.enums import RiskClass
+from app.services.company import load_company_for_edit, save_company_profile
 from app.services.record_edits import (
     EditableRecord,
     EditResult,
@@ -49,6 +56,8 @@ from app.views.reason_dialog import ReasonDialog, local_time
 
 MAX_QUANTITY = 100_000_000
 MAX_DAYS = 100 * 366
+LOGO_PREVIEW_WIDTH = 180
+LOGO_PREVIEW_HEIGHT = 72
 
 
 @dataclass
@@ -419,3 +428,151 @@ class EditPartyDialog(RecordEditDialog):
     def _save_work(self, changes: dict[str, Any], reason: str, expected: dict[str, Any]) -> EditResult:
         return edit_party(self._ctx.new_uow(), party_id=self.record_id, changes=changes, reason=reason,
                           expected=expected)
+
+
+class LogoField(QWidget):
+    """The company logo: a preview, Choose… and Remove. Files are checked here before they are kept."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data: bytes | None = None
+        self.preview = QLabel()
+        self.preview.setObjectName("logoPreview")
+        self.preview.setFixedSize(LOGO_PREVIEW_WIDTH, LOGO_PREVIEW_HEIGHT)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setStyleSheet("#logoPreview { border: 1px dashed #9aa3ad; border-radius: 3px; }")
+        self.note = QLabel()
+        self.note.setObjectName("fieldNote")
+        self.note.setWordWrap(True)
+        self.choose_button = QPushButton(self.tr("Choose…"))
+        self.remove_button = QPushButton(self.tr("Remove"))
+        self.choose_button.clicked.connect(self._on_choose_clicked)
+        self.remove_button.clicked.connect(lambda: self.set_data(None))
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.choose_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.preview)
+        row.addLayout(buttons)
+        row.addWidget(self.note, 1)
+        self.set_data(None)
+
+    def set_data(self, data: bytes | None) -> None:
+        self.data = bytes(data) if data is not None else None
+        image = QImage.fromData(self.data) if self.data else QImage()
+        if image.isNull():
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(self.tr("No logo"))
+        else:
+            self.preview.setPixmap(QPixmap.fromImage(image).scaled(
+                LOGO_PREVIEW_WIDTH - 8, LOGO_PREVIEW_HEIGHT - 8, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+        self.note.setText(self.tr("PNG or JPEG, at most %1 KB; printed at the top left of every report page.")
+                          .replace("%1", str(LOGO_MAX_BYTES // 1024)))
+        self.remove_button.setEnabled(self.data is not None and self.isEnabled())
+        self.changed.emit()
+
+    def load_file(self, path: Path) -> str | None:
+        """Take the logo from `path`; the problem, in a sentence, when it cannot be used."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return self.tr("The file could not be read (%1).").replace("%1", exc.strerror or exc.__class__.__name__)
+        if len(data) > LOGO_MAX_BYTES:
+            return self.tr("The logo is %1 KB; at most %2 KB is accepted.").replace(
+                "%1", f"{len(data) / 1024:,.0f}").replace("%2", str(LOGO_MAX_BYTES // 1024))
+        image_format = QImageReader.imageFormat(_read_only_buffer(data)).data().decode().lower()
+        if image_format not in ("png", "jpeg", "jpg") or QImage.fromData(data).isNull():
+            return self.tr("This file is not a PNG or JPEG image that can be read.")
+        self.set_data(data)
+        return None
+
+    def _on_choose_clicked(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(self, self.tr("Choose the company logo"), "",
+                                                    self.tr("Images (*.png *.jpg *.jpeg)"))
+        if name:
+            problem = self.load_file(Path(name))
+            if problem:
+                self.note.setText(problem)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.EnabledChange:
+            self.remove_button.setEnabled(self.data is not None and self.isEnabled())
+        super().changeEvent(event)
+
+
+def _read_only_buffer(data: bytes) -> QBuffer:
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    return buffer
+
+
+class EditCompanyDialog(RecordEditDialog):
+    """Set up or correct the company profile printed on every report and recall letter (administrators).
+
+    With no profile yet, the same dialog creates it: every field starts empty, and the reason is still
+    asked (the audit trail keeps why the profile was first entered, too)."""
+
+    table = "company_profile"
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        self.creating = False
+        super().__init__(ctx, PROFILE_ID, parent)
+        self.setMinimumWidth(620)
+
+    def _editors(self) -> dict[str, FieldEditor]:
+        logo = LogoField()
+        logo.changed.connect(self._update_buttons)
+
+        def show_logo(value: Any) -> str:
+            if not value:
+                return self.tr("none")
+            return self.tr("image, %1 KB (SHA-256 %2…)").replace("%1", f"{len(value) / 1024:,.1f}").replace(
+                "%2", hashlib.sha256(value).hexdigest()[:12])
+
+        return {
+            "legal_name_zh": text_editor(self.tr("Legal name (Chinese)"), 200),
+            "legal_name_en": text_editor(self.tr("Legal name (English)"), 200),
+            "address": text_editor(self.tr("Address"), 300),
+            "licence_no": text_editor(self.tr("Manufacturing licence no."), 100),
+            "registrant": text_editor(self.tr("Registrant"), 200),
+            "logo": FieldEditor(self.tr("Logo"), logo, lambda: logo.data, logo.set_data, show_logo),
+        }
+
+    def reload(self) -> None:
+        self.conflict.hide()
+        self.problem.hide()
+        self._set_editable(False)
+        new_uow = self._ctx.new_uow
+        self._ctx.runner.run(lambda _op: load_company_for_edit(new_uow()),
+                             on_done=while_alive(self, self._on_profile_loaded),
+                             on_failed=while_alive(self, self._show_problem))
+
+    def _on_profile_loaded(self, record: EditableRecord | None) -> None:
+        self.creating = record is None
+        if record is None:
+            empty = {name: (None if name == "logo" else "") for name in self.editors}
+            record = EditableRecord(self.table, PROFILE_ID, "", empty, tuple(self.editors), None, None)
+        self._on_loaded(record)
+
+    def changes(self) -> dict[str, Any]:
+        changed = super().changes()
+        if self.record is not None and changed:
+            names = {n: self.editors[n].get() for n in ("legal_name_zh", "legal_name_en")}
+            if not any(names.values()):
+                raise ValueError(self.tr("Enter the company's legal name in Chinese, in English or both."))
+        return changed
+
+    def _title(self, record: EditableRecord) -> str:
+        if self.creating:
+            return self.tr("Set up the company profile")
+        return self.tr("Company profile: %1").replace("%1", record.label)
+
+    def _save_work(self, changes: dict[str, Any], reason: str, expected: dict[str, Any]) -> EditResult:
+        return save_company_profile(self._ctx.new_uow(), changes=changes, reason=reason,
+                                    expected=None if self.creating else expected)

@@ -102,7 +102,7 @@
 <context>
     <name>ActivationCodeDialog</name>
     <message>
-        <location filename="../../app/views/admin_page.py" line="+232"/>
+        <location filename="../../app/views/admin_page.py" line="+233"/>
         <source>Activation code for %1</source>
         <translation>%1 的激活码</translation>
     </message>
@@ -286,7 +286,17 @@
         <translation>刷新</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+3"/>
+        <source>Company profile…</source>
+        <translation>企业信息…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Legal name, address, manufacturing licence no., registrant and logo printed on every report and recall letter</source>
+        <translation>每份报告和召回通知函上印制的企业名称、地址、生产许可证编号、注册人/备案人及标志</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <location line="+21"/>
         <source>User name</source>
         <translation>用户名</translation>
@@ -347,7 +357,7 @@
         <translation>已确认</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+93"/>
         <source>Waiting for activation</source>
         <translation>等待激活</translation>
     </message>
@@ -432,7 +442,7 @@
         <translation>解锁或重置账户后，此锁定即解除。</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+72"/>
         <source>Reset %1</source>
         <translation>重置 %1</translation>
     </message>
@@ -455,7 +465,7 @@
 <context>
     <name>AdministratorPage</name>
     <message>
-        <location filename="../../app/views/first_run_wizard.py" line="+65"/>
+        <location filename="../../app/views/first_run_wizard.py" line="+120"/>
         <source>The administrator</source>
         <translation>管理员</translation>
     </message>
@@ -500,7 +510,7 @@
         <translation>创建管理员</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+59"/>
         <source>The administrator could not be created (%1). The details are in the log.</source>
         <translation>无法创建管理员（%1）。详细信息见日志。</translation>
     </message>
@@ -574,7 +584,7 @@
 <context>
     <name>AuditAction</name>
     <message>
-        <location filename="../../app/views/audit_page.py" line="+121"/>
+        <location filename="../../app/views/audit_page.py" line="+122"/>
         <source>Created</source>
         <translation>新建</translation>
     </message>
@@ -992,7 +1002,7 @@
 <context>
     <name>AuditTable</name>
     <message>
-        <location filename="../../app/views/audit_page.py" line="-30"/>
+        <location filename="../../app/views/audit_page.py" line="-31"/>
         <source>Lot</source>
         <translation>批次</translation>
     </message>
@@ -1030,6 +1040,11 @@
         <location line="+1"/>
         <source>Movement</source>
         <translation>出入库记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Company profile</source>
+        <translation>企业信息</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1892,9 +1907,77 @@
     </message>
 </context>
 <context>
+    <name>CompanyPage</name>
+    <message>
+        <location filename="../../app/views/first_run_wizard.py" line="-186"/>
+        <source>Your company</source>
+        <translation>贵企业</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Printed at the top of every report and on every recall letter. An administrator can correct it later on the Admin page, with a reason.</source>
+        <translation>印在每份报告的页眉和每封召回通知函上。系统管理员以后可在“系统管理”页面修改（需填写变更原因）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>e.g. 苏州明德医疗器械有限公司</source>
+        <translation>例如：苏州明德医疗器械有限公司</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>e.g. Suzhou Mingde Medical Devices Co., Ltd.</source>
+        <translation>例如：Suzhou Mingde Medical Devices Co., Ltd.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>e.g. 苏药监械生产许20150088号</source>
+        <translation>例如：苏药监械生产许20150088号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>usually the company itself</source>
+        <translation>通常即本企业</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The legal name in Chinese, in English or both (at least one).</source>
+        <translation>中文名称、英文名称或两者均填（至少填写一项）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Legal name (Chinese)</source>
+        <translation>企业名称（中文）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Legal name (English)</source>
+        <translation>企业名称（英文）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Manufacturing licence no.</source>
+        <translation>生产许可证编号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Registrant</source>
+        <translation>注册人/备案人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Logo (optional)</source>
+        <translation>企业标志（可选）</translation>
+    </message>
+</context>
+<context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../app/views/dashboard_page.py" line="+107"/>
+        <location filename="../../app/views/dashboard_page.py" line="+115"/>
         <source>Dashboard</source>
         <translation>概览</translation>
     </message>
@@ -1914,7 +1997,7 @@
         <translation>打开放行队列</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Stock inside an expiry threshold</source>
         <translation>进入效期预警期的库存</translation>
     </message>
@@ -1924,7 +2007,7 @@
         <translation>打开效期清单</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Open expiry alerts</source>
         <translation>未处理的效期预警</translation>
     </message>
@@ -1950,7 +2033,7 @@
         <translation>演练关键指标</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
         <source>Audit trail</source>
         <translation>审计追踪</translation>
     </message>
@@ -1970,17 +2053,17 @@
         <translation>打开系统管理</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+60"/>
         <source>Open the lots awaiting review</source>
         <translation>打开待审核批次</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-2"/>
         <source>Show these lots</source>
         <translation>查看这些批次</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+89"/>
         <source>An open deviation blocks the release of its lot.</source>
         <translation>未关闭的偏差会阻止该批次放行。</translation>
     </message>
@@ -1990,7 +2073,7 @@
         <translation>截至 %1（数据库服务器日期），读取于 %2</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+44"/>
         <source>No lot is waiting for review, approval or a decision on a hold.</source>
         <translation>没有等待审核、批准或暂停处理的批次。</translation>
     </message>
@@ -2105,7 +2188,7 @@
         <translation>没有进行中的召回或演练。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>No drill has been run yet. Start one from the Trace page.</source>
         <translation>尚未进行过演练。可在追溯页面发起。</translation>
     </message>
@@ -2165,22 +2248,22 @@
         <translation>没有被锁定的账户。</translation>
     </message>
     <message>
-        <location line="-281"/>
+        <location line="-271"/>
         <source>Open deviations</source>
         <translation>未关闭的偏差</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="-24"/>
         <source>Lots by status</source>
         <translation>各状态批次数</translation>
     </message>
     <message>
-        <location line="+146"/>
+        <location line="+192"/>
         <source>%1 expired lots still hold stock at our sites: they cannot be shipped.</source>
         <translation>%1 个已过期批次在我方地点仍有库存：不能发货。</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+110"/>
         <source>The numbers could not be loaded: %1 They will be loaded again when records change.</source>
         <translation>无法加载统计数字：%1 记录发生变化时将重新加载。</translation>
     </message>
@@ -2232,9 +2315,67 @@
     </message>
 </context>
 <context>
+    <name>EditCompanyDialog</name>
+    <message>
+        <location filename="../../app/views/record_edit_dialogs.py" line="+534"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>image, %1 KB (SHA-256 %2…)</source>
+        <translation>图片，%1 KB（SHA-256 %2…）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Legal name (Chinese)</source>
+        <translation>企业名称（中文）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Legal name (English)</source>
+        <translation>企业名称（英文）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Manufacturing licence no.</source>
+        <translation>生产许可证编号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Registrant</source>
+        <translation>注册人/备案人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Logo</source>
+        <translation>企业标志</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Enter the company&apos;s legal name in Chinese, in English or both.</source>
+        <translation>请填写企业名称（中文、英文或两者）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Set up the company profile</source>
+        <translation>设置企业信息</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Company profile: %1</source>
+        <translation>企业信息：%1</translation>
+    </message>
+</context>
+<context>
     <name>EditLotDialog</name>
     <message>
-        <location filename="../../app/views/record_edit_dialogs.py" line="+314"/>
+        <location line="-251"/>
         <source>Production date</source>
         <translation>生产日期</translation>
     </message>
@@ -2805,7 +2946,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../app/views/first_run_wizard.py" line="+106"/>
+        <location filename="../../app/views/first_run_wizard.py" line="+273"/>
         <source>Set up MedTrace</source>
         <translation>设置 MedTrace</translation>
     </message>
@@ -3056,7 +3197,7 @@
 <context>
     <name>LockDialog</name>
     <message>
-        <location filename="../../app/views/admin_page.py" line="-458"/>
+        <location filename="../../app/views/admin_page.py" line="-473"/>
         <source>Lock %1</source>
         <translation>锁定 %1</translation>
     </message>
@@ -3151,6 +3292,54 @@
         <location line="+10"/>
         <source>Sign in</source>
         <translation>登录</translation>
+    </message>
+</context>
+<context>
+    <name>LogoField</name>
+    <message>
+        <location filename="../../app/views/record_edit_dialogs.py" line="+67"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>No logo</source>
+        <translation>无标志</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>PNG or JPEG, at most %1 KB; printed at the top left of every report page.</source>
+        <translation>PNG 或 JPEG 格式，不超过 %1 KB；印在每页报告的左上角。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The file could not be read (%1).</source>
+        <translation>无法读取该文件（%1）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The logo is %1 KB; at most %2 KB is accepted.</source>
+        <translation>该标志为 %1 KB，最大允许 %2 KB。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This file is not a PNG or JPEG image that can be read.</source>
+        <translation>该文件不是可读取的 PNG 或 JPEG 图片。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Choose the company logo</source>
+        <translation>选择企业标志</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Images (*.png *.jpg *.jpeg)</source>
+        <translation>图片 (*.png *.jpg *.jpeg)</translation>
     </message>
 </context>
 <context>
@@ -3718,7 +3907,7 @@
     </message>
     <message>
         <location line="+77"/>
-        <location line="+205"/>
+        <location line="+211"/>
         <source>MedTrace QA Workstation</source>
         <translation>MedTrace 质量保证工作站</translation>
     </message>
@@ -4156,7 +4345,7 @@
 <context>
     <name>RecordEditDialog</name>
     <message>
-        <location filename="../../app/views/record_edit_dialogs.py" line="-243"/>
+        <location filename="../../app/views/record_edit_dialogs.py" line="-357"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -6502,25 +6691,25 @@ When the same lot number exists for several products, add the product DI; for on
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../app/views/first_run_wizard.py" line="-234"/>
+        <location filename="../../app/views/first_run_wizard.py" line="-286"/>
         <source>Welcome to MedTrace</source>
         <translation>欢迎使用 MedTrace</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Setting up this workstation takes four short steps.</source>
-        <translation>设置本工作站只需四个简单步骤。</translation>
+        <source>Setting up this workstation takes five short steps.</source>
+        <translation>设置本工作站只需五个简单步骤。</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>MedTrace keeps the quality records of medical devices: lot release with electronic signatures, traceability and recalls, expiry management and the audit trail inspectors ask for.
 
-This computer has a new, empty MedTrace database. The first account you create now is the administrator&apos;s. The administrator adds the other people, gives them their roles and can lock or reset accounts; on its own this role signs no quality record (segregation of duties).
+This computer has a new, empty MedTrace database. First you enter your company, as every report and recall letter will name it. The first account you create next is the administrator&apos;s. The administrator adds the other people, gives them their roles and can lock or reset accounts; on its own this role signs no quality record (segregation of duties).
 
 You will need a phone with an authenticator app: every sign-in and every signature asks for your password and a code from that app.</source>
         <translation>MedTrace 用于保存医疗器械的质量记录：带电子签名的批次放行、追溯与召回、效期管理，以及检查员要求的审计追踪。
 
-本机有一个新建的空 MedTrace 数据库。现在创建的第一个账户是管理员账户。管理员负责添加其他人员、分配角色，并可锁定或重置账户；该角色本身不签署任何质量记录（职责分离）。
+本机有一个新建的空 MedTrace 数据库。首先填写贵企业的信息，每份报告和召回通知函都将以此署名。接着创建的第一个账户是管理员账户。管理员负责添加其他人员、分配角色，并可锁定或重置账户；该角色本身不签署任何质量记录（职责分离）。
 
 您需要一部装有身份验证器应用的手机：每次登录和每次签名都需要输入密码和该应用中的验证码。</translation>
     </message>

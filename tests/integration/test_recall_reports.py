@@ -92,3 +92,20 @@ def test_an_unknown_or_malformed_recall_number_is_refused_with_a_sentence(
     with pytest.raises(InvalidInput, match="not a recall number"):
         export(database, "recall", tmp_path / "x.pdf", recall="abc")
     assert not list(tmp_path.iterdir())
+
+
+def test_letters_are_written_by_the_company_of_the_profile_with_its_address_licence_and_registrant(
+        chain: Chain, database: Database, make_person, owner_conn, tmp_path: Path) -> None:
+    from app.services.demo_data import COMPANY
+
+    with owner_conn.transaction():
+        owner_conn.execute(
+            "INSERT INTO company_profile (legal_name_zh, legal_name_en, address, licence_no, registrant) "
+            "VALUES (%(legal_name_zh)s, %(legal_name_en)s, %(address)s, %(licence_no)s, %(registrant)s)", COMPANY)
+    case = open_case(database, make_person("regulatory"), "F-10", drill=False)
+    for language, name in (("zh_CN", COMPANY["legal_name_zh"]), ("en", COMPANY["legal_name_en"])):
+        letter = pdf_text(export(database, "recall-letters", tmp_path / f"{language}.pdf", language=language,
+                                 recall=case.id, party="RC-H1").path)
+        ours = letter[letter.index("本企业联系方式" if language == "zh_CN" else "Our contact"):]
+        for expected in (name, COMPANY["address"], COMPANY["licence_no"], COMPANY["registrant"]):
+            assert expected in ours, expected

@@ -204,7 +204,33 @@ def test_a_person_who_is_not_an_administrator_gets_no_actions(qtbot: QtBot, ctx:
     qtbot.addWidget(page)
     page.show()
     buttons = (page.add_button, page.roles_button, page.lock_button, page.unlock_button, page.reset_button,
-               page.acknowledge_button, page.refresh_button)
+               page.acknowledge_button, page.refresh_button, page.company_button)
     assert not any(b.isEnabled() for b in buttons)
     assert page.not_allowed.isVisible()
     assert page.people == [] and page.alerts == []
+
+
+def test_an_administrator_sets_up_the_company_profile_from_the_page_with_a_reason(
+    qtbot: QtBot, ctx: ViewContext, admin: SignedInAdmin, committed: Database
+) -> None:
+    from app.services.demo_data import COMPANY
+
+    page = open_page(qtbot, ctx, admin.session.account)
+    assert page.company_button.isEnabled()
+    page.company_button.click()
+    dialog = page.company_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.record is not None, timeout=15_000)
+    assert dialog.creating
+    dialog.editors["legal_name_zh"].widget.setText(COMPANY["legal_name_zh"])
+    qtbot.keyClicks(dialog.editors["licence_no"].widget, "SY-2015-0088")  # typed: keyClicks takes ASCII only
+    dialog.save_button.click()
+    assert dialog.reason_dialog is not None
+    dialog.reason_dialog.reason.setPlainText("首次设置企业信息 First set-up")
+    with qtbot.waitSignal(dialog.saved, timeout=15_000) as saved:
+        dialog.reason_dialog.ok_button.click()
+    with committed.raw_connection() as owner:
+        actor = owner.execute("SELECT actor::text, reason FROM audit_entry WHERE id = %s",
+                              (saved.args[0].audit_entry_id,)).fetchone()
+    assert actor == (admin.person.login, "首次设置企业信息 First set-up")
+

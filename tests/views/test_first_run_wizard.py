@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from app.config import AppPaths
 from app.db.engine import Database, open_embedded
 from app.db.migrations import upgrade
+from app.services.demo_data import COMPANY
 from app.services.identity import SignedIn, sign_in
 from app.services.people import first_administrator_needed
 from app.views.first_run_wizard import FirstRunWizard
@@ -52,9 +53,23 @@ def open_wizard(qtbot: QtBot, db: Database, runner: OperationRunner) -> FirstRun
     return wizard
 
 
-def create_administrator(qtbot: QtBot, wizard: FirstRunWizard, login: str, name: str) -> None:
+def enter_company(wizard: FirstRunWizard, name_zh: str = COMPANY["legal_name_zh"]) -> None:
     assert wizard.currentPage() is wizard.welcome_page
     wizard.next()
+    page = wizard.company_page
+    assert wizard.currentPage() is page and not page.isComplete()  # a legal name is required
+    page.address.setText(COMPANY["address"])
+    assert not page.isComplete()
+    page.legal_name_zh.setText(name_zh)
+    page.legal_name_en.setText(COMPANY["legal_name_en"])
+    page.licence_no.setText(COMPANY["licence_no"])
+    page.registrant.setText(COMPANY["registrant"])
+    assert page.isComplete()
+    wizard.next()
+
+
+def create_administrator(qtbot: QtBot, wizard: FirstRunWizard, login: str, name: str) -> None:
+    enter_company(wizard)
     page = wizard.administrator_page
     page.login.setText(login)
     page.printed_name.setText(name)
@@ -111,6 +126,11 @@ def test_the_wizard_creates_and_activates_the_first_administrator(
     assert outcome.account.groups == ("admin",) and outcome.account.printed_name == "陈静 Chen Jing"
     with fresh.raw_connection() as owner:
         assert first_administrator_needed(owner) is False
+        # The company entered first is the profile every report prints, its set-up audited with its reason.
+        profile = owner.execute("SELECT legal_name_zh, legal_name_en, licence_no, logo FROM company_profile").fetchone()
+        assert profile == (COMPANY["legal_name_zh"], COMPANY["legal_name_en"], COMPANY["licence_no"], None)
+        reason = owner.execute("SELECT reason FROM audit_entry WHERE table_name = 'company_profile'").fetchone()
+        assert reason == ("首次运行设置 First-run set-up (administrator chen.jing)",)
 
 
 def test_set_up_stopped_before_activation_can_be_run_again_with_the_same_name(
@@ -129,20 +149,23 @@ def test_set_up_stopped_before_activation_can_be_run_again_with_the_same_name(
     second.reject()
 
     other = open_wizard(qtbot, fresh, runner)
-    other.next()
+    enter_company(other, name_zh="别的公司")
     other.administrator_page.login.setText("somebody.else")
     other.administrator_page.printed_name.setText("Somebody Else")
     other.next()
     qtbot.waitUntil(lambda: other.administrator_page.problem.isVisible(), timeout=15_000)
     assert "already has users" in other.administrator_page.problem.text()
     assert other.currentPage() is other.administrator_page
+    with fresh.raw_connection() as owner:  # the refused run changed no profile; the repeated one none either
+        assert owner.execute("SELECT legal_name_zh FROM company_profile").fetchall() == [(COMPANY["legal_name_zh"],)]
+        assert owner.execute("SELECT count(*) FROM audit_entry WHERE table_name = 'company_profile'").fetchone() == (1,)
 
 
 def test_a_user_name_the_database_would_refuse_cannot_be_submitted(
     qtbot: QtBot, fresh: Database, runner: OperationRunner
 ) -> None:
     wizard = open_wizard(qtbot, fresh, runner)
-    wizard.next()
+    enter_company(wizard)
     page = wizard.administrator_page
     page.printed_name.setText("Admin")
     for bad in ("ab", "1admin", "has space", "dash-name"):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -16,10 +18,11 @@ from app.config import AppPaths, Settings
 from app.db.engine import Database
 from app.db.uow import UnitOfWork
 from app.models import Lot, Product
+from app.services.demo_data import COMPANY, demo_logo
 from app.views.context import ViewContext
 from app.views.operations import ChangeBroadcast, OperationRunner
 from app.views.reason_dialog import COMMON_REASONS, ReasonDialog
-from app.views.record_edit_dialogs import EditLotDialog, EditProductDialog
+from app.views.record_edit_dialogs import EditCompanyDialog, EditLotDialog, EditProductDialog
 from tests.factories import make_lot, make_product
 
 
@@ -161,3 +164,55 @@ def test_the_dialog_refuses_a_date_order_the_database_refuses_and_keeps_the_edit
     qtbot.waitUntil(dialog.problem.isVisible, timeout=10_000)
     assert "refused the data" in dialog.problem.text()
     assert dialog.isVisible() and dialog.editors["expiry_date"].get() == dt.date(2020, 1, 1)
+
+
+# -- the company profile ------------------------------------------------------------------------
+
+
+def open_company_dialog(qtbot: QtBot, ctx: ViewContext) -> EditCompanyDialog:
+    dialog = EditCompanyDialog(ctx)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.show()
+    return dialog
+
+
+def test_the_company_dialog_sets_up_the_profile_with_a_logo_and_a_reason_then_corrects_it(
+    qtbot: QtBot, ctx: ViewContext, committed: Database, tmp_path: Path
+) -> None:
+    dialog = open_company_dialog(qtbot, ctx)
+    assert dialog.creating and dialog.windowTitle() == "Set up the company profile"
+    assert not dialog.save_button.isEnabled()
+    dialog.editors["address"].widget.setText("江苏省苏州市工业园区星湖街328号")
+    dialog.editors["address"].widget.textEdited.emit("")
+    assert not dialog.save_button.isEnabled() and "legal name" in dialog.problem.text()  # a name is required
+    for name, value in COMPANY.items():
+        dialog.editors[name].widget.setText(value)
+    logo_file = tmp_path / "logo.png"
+    logo_file.write_bytes(demo_logo())
+    logo = dialog.editors["logo"].widget
+    assert logo.load_file(logo_file) is None and logo.data == demo_logo()
+    dialog.save_button.click()
+    reason = dialog.reason_dialog
+    assert reason is not None
+    table = reason.changes
+    shown = {table.item(r, 0).text(): table.item(r, 2).text() for r in range(table.rowCount())}
+    assert shown["Legal name (Chinese)"] == COMPANY["legal_name_zh"] and shown["Logo"].startswith("image, ")
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        give_reason(qtbot, reason, "首次设置企业信息 First set-up")
+    with Session(committed.engine) as session:
+        stored = session.execute(text("SELECT legal_name_en, licence_no, logo_sha256 FROM company_profile")).one()
+    assert stored == (COMPANY["legal_name_en"], COMPANY["licence_no"], hashlib.sha256(demo_logo()).hexdigest())
+
+    again = open_company_dialog(qtbot, ctx)
+    assert not again.creating and again.windowTitle() == f"Company profile: {COMPANY['legal_name_zh']}"
+    assert again.editors["licence_no"].widget.text() == COMPANY["licence_no"]
+    bad = tmp_path / "logo.gif"
+    bad.write_bytes(b"GIF89a" + bytes(64))
+    assert "not a PNG or JPEG" in (again.editors["logo"].widget.load_file(bad) or "")
+    again.editors["logo"].widget.remove_button.click()
+    again.save_button.click()
+    assert again.reason_dialog is not None
+    with qtbot.waitSignal(again.saved, timeout=10_000) as saved:
+        give_reason(qtbot, again.reason_dialog, "标志停用 Logo withdrawn")
+    assert [c.field for c in saved.args[0].changes] == ["logo"]
