@@ -185,7 +185,7 @@ class ReleaseQueueModel(RowsTableModel[QueueLine]):
             steps = ", ".join(self._item(i) for i in line.reviewer_steps)
             return self.tr("Ready for your review: %1").replace("%1", steps)
         short = {"label_verified": self.tr("label"), "audit_trail_reviewed": self.tr("audit trail")}
-        return self.tr("◐ Your review: %1").replace("%1", ", ".join(short.get(i, i) for i in line.reviewer_steps))
+        return self.tr("◐ Ready for review: %1").replace("%1", ", ".join(short.get(i, i) for i in line.reviewer_steps))
 
     def _item(self, key: str) -> str:
         return {"qc_results": self.tr("QC"), "deviations": self.tr("open deviation"),

@@ -4663,8 +4663,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>◐ Your review: %1</source>
-        <translation>◐ 待您审核：%1</translation>
+        <source>◐ Ready for review: %1</source>
+        <translation>◐ 待审核：%1</translation>
     </message>
     <message>
         <location line="+3"/>

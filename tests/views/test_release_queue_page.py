@@ -112,7 +112,7 @@ def test_the_sections_count_and_list_the_lots_with_their_facts(
         "Awaiting review (1)", "Awaiting approval (1)", "On hold (1)"]
     di, lot_no = owner_conn.execute("SELECT p.di, l.lot_no FROM lot l JOIN product p ON p.id = l.product_id "
                                     "WHERE l.id = %s", (lots["review"],)).fetchone()
-    assert cells(page, 0) == {"checklist": "◐ Your review: label, audit trail", "lot_no": lot_no,
+    assert cells(page, 0) == {"checklist": "◐ Ready for review: label, audit trail", "lot_no": lot_no,
                               "product": "一次性使用输液器", "di": di, "expiry": "2029-09-30", "waiting": "today",
                               "created_by": "postgres", "reviewed_by": "—"}
     assert page.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == (
@@ -132,7 +132,7 @@ def test_lots_blocked_by_qc_or_a_deviation_are_told_apart_and_listed_after_the_r
     qtbot.waitUntil(lambda: len(page.lines("review")) == 3, timeout=TIMEOUT)
     assert [line.lot_id for line in page.lines("review")] == [ready, failed, deviating]
     shown = [cells(page, row)["checklist"] for row in range(3)]
-    assert shown == ["◐ Your review: label, audit trail", "✗ Blocked: QC",
+    assert shown == ["◐ Ready for review: label, audit trail", "✗ Blocked: QC",
                      "✗ Blocked: open deviation"]
     assert page.model.index(1, 0).data(Qt.ItemDataRole.ForegroundRole).name() == "#b3261e"
     assert "cannot clear" in page.model.index(2, 0).data(Qt.ItemDataRole.ToolTipRole)
