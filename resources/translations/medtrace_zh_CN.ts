@@ -102,7 +102,7 @@
 <context>
     <name>ActivationCodeDialog</name>
     <message>
-        <location filename="../../app/views/admin_page.py" line="+232"/>
+        <location filename="../../app/views/admin_page.py" line="+233"/>
         <source>Activation code for %1</source>
         <translation>%1 的激活码</translation>
     </message>
@@ -347,7 +347,7 @@
         <translation>已确认</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+92"/>
         <source>Waiting for activation</source>
         <translation>等待激活</translation>
     </message>
@@ -455,7 +455,7 @@
 <context>
     <name>AdministratorPage</name>
     <message>
-        <location filename="../../app/views/first_run_wizard.py" line="+72"/>
+        <location filename="../../app/views/first_run_wizard.py" line="+65"/>
         <source>The administrator</source>
         <translation>管理员</translation>
     </message>
@@ -1305,7 +1305,7 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="+344"/>
+        <location filename="../../app/views/recalls_page.py" line="+311"/>
         <source>Choose a case on the left.</source>
         <translation>请在左侧选择一个案例。</translation>
     </message>
@@ -1325,7 +1325,7 @@
         <translation>已退回数量</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+12"/>
         <source>Mark &amp;notified</source>
         <translation>标记为已通知(&amp;N)</translation>
     </message>
@@ -1647,7 +1647,7 @@
 <context>
     <name>CasesModel</name>
     <message>
-        <location line="-660"/>
+        <location line="-623"/>
         <source>No.</source>
         <translation>编号</translation>
     </message>
@@ -1702,7 +1702,7 @@
         <translation>已退回</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+26"/>
         <source>Drill</source>
         <translation>演练</translation>
     </message>
@@ -1773,7 +1773,7 @@
 <context>
     <name>CloseRecallDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="+374"/>
+        <location filename="../../app/views/recall_dialogs.py" line="+372"/>
         <source>Close drill %1</source>
         <translation>关闭演练 %1</translation>
     </message>
@@ -2810,7 +2810,7 @@
 <context>
     <name>LockDialog</name>
     <message>
-        <location filename="../../app/views/admin_page.py" line="-458"/>
+        <location filename="../../app/views/admin_page.py" line="-460"/>
         <source>Lock %1</source>
         <translation>锁定 %1</translation>
     </message>
@@ -3693,7 +3693,7 @@
 <context>
     <name>RecallCeremonyDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="-287"/>
+        <location filename="../../app/views/recall_dialogs.py" line="-284"/>
         <source>Electronic signature — %1</source>
         <translation>电子签名 — %1</translation>
     </message>
@@ -3718,7 +3718,7 @@
         <translation>此电子签名与您的手写签名具有同等法律效力。您的姓名、服务器日期时间以及上述签名含义将与案例一并记录。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+15"/>
         <source>Sign</source>
         <translation>签名</translation>
     </message>
@@ -3791,7 +3791,7 @@
         <translation>上门</translation>
     </message>
     <message>
-        <location line="+583"/>
+        <location line="+565"/>
         <source>A — every consignee (100 %)</source>
         <translation>A — 全部收货单位（100 %）</translation>
     </message>
@@ -3841,7 +3841,7 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
         <source>Start &amp;drill…</source>
         <translation>启动演练(&amp;D)…</translation>
     </message>
@@ -4166,7 +4166,7 @@
         <translation>审核人</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+31"/>
         <source>Release checklist complete</source>
         <translation>放行检查项已全部完成</translation>
     </message>
@@ -4556,7 +4556,7 @@
 <context>
     <name>ScanPage</name>
     <message>
-        <location filename="../../app/views/scan_page.py" line="+165"/>
+        <location filename="../../app/views/scan_page.py" line="+166"/>
         <source>Scan</source>
         <translation>扫码</translation>
     </message>
@@ -4577,12 +4577,12 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+663"/>
+        <location line="+657"/>
         <source>Scan a label (or type the UDI and press Enter)</source>
         <translation>扫描标签（或输入 UDI 后按回车）</translation>
     </message>
     <message>
-        <location line="-633"/>
+        <location line="-627"/>
         <source>Click in the field above and scan the UDI on a label; the scanner&apos;s Enter ends each scan.
 
 The page shows the product, lot, serial, dates, status and stock at once, and stops you loudly (red banner and a beep) when the lot is recalled, on hold, not released, rejected, expired or unknown.
@@ -4625,18 +4625,18 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+0"/>
-        <location line="+87"/>
+        <location line="+84"/>
         <source>Lot</source>
         <translation>批号</translation>
     </message>
     <message>
-        <location line="-86"/>
-        <location line="+86"/>
+        <location line="-83"/>
+        <location line="+83"/>
         <source>Serial</source>
         <translation>序列号</translation>
     </message>
     <message>
-        <location line="-86"/>
+        <location line="-83"/>
         <source>Production date</source>
         <translation>生产日期</translation>
     </message>
@@ -4692,12 +4692,12 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+1"/>
-        <location line="+553"/>
+        <location line="+547"/>
         <source>Start recording</source>
         <translation>开始登记</translation>
     </message>
     <message>
-        <location line="-544"/>
+        <location line="-541"/>
         <source>Authorise an exception…</source>
         <translation>授权例外…</translation>
     </message>
@@ -4769,7 +4769,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+2"/>
-        <location line="+529"/>
+        <location line="+526"/>
         <source>Your role may look up scans but not record movements.</source>
         <translation>您的角色可以扫码查询，但不能登记出入库。</translation>
     </message>
@@ -6147,7 +6147,7 @@ When the same lot number exists for several products, add the product DI; for on
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-225"/>
+        <location filename="../../app/views/recalls_page.py" line="-222"/>
         <source>Drill KPIs, latest drills (minutes)</source>
         <translation>最近演练的关键指标（分钟）</translation>
     </message>
@@ -6175,6 +6175,69 @@ When the same lot number exists for several products, add the product DI; for on
         <location line="+1"/>
         <source>Notify all</source>
         <translation>全部通知</translation>
+    </message>
+</context>
+<context>
+    <name>ValidationPanel</name>
+    <message>
+        <location filename="../../app/views/validation_panel.py" line="+43"/>
+        <source>Validation</source>
+        <translation>系统验证</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Validate this installation…</source>
+        <translation>验证本安装…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Only administrators validate the installation.</source>
+        <translation>只有管理员可以验证本安装。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This workstation uses a shared server: validation needs the database owner&apos;s connection, so the server&apos;s database administrator runs it.</source>
+        <translation>本工作站使用共享服务器：验证需要数据库所有者的连接，因此由该服务器的数据库管理员执行。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Checks the installed program and this database against their specification (IQ/OQ) and writes the validation report (PDF) and its matrix (Excel) to a folder you choose. Nothing in the records is changed; the run is noted in the audit trail.</source>
+        <translation>按规范检查已安装的程序和本数据库（IQ/OQ），并将验证报告（PDF）及其追溯矩阵（Excel）写入您选择的文件夹。记录不会被更改；本次验证会记入审计追踪。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Folder for the validation report</source>
+        <translation>验证报告的保存文件夹</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Writing the report</source>
+        <translation>正在写入报告</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Check %1</source>
+        <translation>检查 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 (%2 of %3)</source>
+        <translation>%1（第 %2 项，共 %3 项）</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>PASSED: all %1 checks hold. Report: %2  Matrix: %3</source>
+        <translation>通过：全部 %1 项检查均符合要求。报告：%2  矩阵：%3</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>FAILED: %4 of %1 checks did not hold: %5. Report: %2  Matrix: %3</source>
+        <translation>未通过：%1 项检查中有 %4 项不符合要求：%5。报告：%2  矩阵：%3</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>The validation could not run because of an unexpected problem (%1). The details are in the log.</source>
+        <translation>由于意外问题（%1），验证未能执行。详细信息已写入日志。</translation>
     </message>
 </context>
 <context>
@@ -6206,7 +6269,7 @@ You will need a phone with an authenticator app: every sign-in and every signatu
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-620"/>
+        <location filename="../../app/views/recalls_page.py" line="-601"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
@@ -6256,7 +6319,7 @@ You will need a phone with an authenticator app: every sign-in and every signatu
         <translation>剩余</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+31"/>
         <source>overdue — not notified</source>
         <translation>已逾期 — 未通知</translation>
     </message>
