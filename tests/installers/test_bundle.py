@@ -1,6 +1,7 @@
 """The Linux bundle (`make dist`) works on its own: unpacked from its tarball into a private folder, with a
 fresh MEDTRACE_HOME, its binary parses a scan, builds and reports the schema, validates the installation
-against the manifest it ships, and opens the GUI as far as the first-run window.
+against the manifest it ships, and opens the GUI as far as the first-run window (offscreen, and on X11
+through a virtual display when xvfb-run is there).
 
 Slow (it builds the bundle when the tarball is missing or older than the sources, about a minute here):
 run by `make test-all`. The GUI check uses the start-up smoke probe (app/views/smoke_probe.py): the real
@@ -65,8 +66,9 @@ def run(bundle: Path, tmp_path: Path) -> Iterator:
            if not key.startswith(("MEDTRACE_", "PYTHON", "VIRTUAL_ENV", "LD_LIBRARY_PATH"))}
     env.update(MEDTRACE_HOME=str(home), QT_QPA_PLATFORM="offscreen", LANG="C.UTF-8")
 
-    def _run(*args: str, timeout: float = 120, **extra: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(bundle / "medtrace"), *args], env={**env, **extra}, cwd=tmp_path,
+    def _run(*args: str, timeout: float = 120, prefix: tuple[str, ...] = (),
+             **extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*prefix, str(bundle / "medtrace"), *args], env={**env, **extra}, cwd=tmp_path,
                               capture_output=True, text=True, timeout=timeout, check=False)
 
     _run.home = home  # type: ignore[attr-defined] — the test asks where the data went
@@ -107,15 +109,26 @@ def test_the_bundle_validates_against_the_manifest_it_ships(run, tmp_path: Path)
     assert Path(document["pdf"]).is_file() and Path(document["xlsx"]).is_file()
 
 
-def test_the_bundled_gui_starts_offscreen_on_a_fresh_home_and_reaches_the_first_run_window(run) -> None:
+@pytest.mark.parametrize("platform", ["offscreen", "xcb"])
+def test_the_bundled_gui_starts_on_a_fresh_home_and_reaches_the_first_run_window(run, platform: str,
+                                                                                  tmp_path: Path) -> None:
+    # offscreen needs nothing; xcb is the X11 plugin with its bundled libraries, on a virtual display.
+    prefix: tuple[str, ...] = ()
+    if platform == "xcb":
+        if shutil.which("xvfb-run") is None:
+            pytest.skip("xvfb-run is not installed: no X display to open the xcb platform on")
+        prefix = ("xvfb-run", "-a", "-s", "-screen 0 1280x1024x24")
+    grab = tmp_path / f"first-run-{platform}.png"
     began = time.perf_counter()
-    result = run(MEDTRACE_SMOKE_WINDOW="firstRunWizard", timeout=180)
+    result = run(MEDTRACE_SMOKE_WINDOW="firstRunWizard", MEDTRACE_SMOKE_GRAB=str(grab), QT_QPA_PLATFORM=platform,
+                 prefix=prefix, timeout=180)
     elapsed = time.perf_counter() - began
     assert result.returncode == 0, result.stderr
     assert "medtrace-smoke: firstRunWizard shown after" in result.stdout
+    assert grab.stat().st_size > 10_000  # a painted window, not an empty image
     log = (run.home / "logs" / "medtrace.log").read_text(encoding="utf-8")
     assert "start-up finished" in log and "(first run: True)" in log
-    print(f"bundled GUI to the first-run window and back out: {elapsed:.1f} s")
+    print(f"bundled GUI ({platform}) to the first-run window and back out: {elapsed:.1f} s")
 
 
 def test_the_tarball_carries_the_menu_entry_the_icon_and_the_embedded_server(bundle: Path, tmp_path: Path) -> None:
