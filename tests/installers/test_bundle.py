@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
 
 from app.db.embedded import EmbeddedServer
@@ -107,6 +108,21 @@ def test_the_bundle_validates_against_the_manifest_it_ships(run, tmp_path: Path)
     assert document["ok"], document["failed"]
     assert result.returncode == 0
     assert Path(document["pdf"]).is_file() and Path(document["xlsx"]).is_file()
+
+
+def test_the_bundle_carries_the_key_store_backends_and_refuses_without_a_store(run, bundle: Path) -> None:
+    # keyring finds the OS stores through its entry points: they must be in the bundle's metadata.
+    entry_points = next((bundle / "_internal").glob("keyring-*.dist-info")) / "entry_points.txt"
+    text = entry_points.read_text(encoding="utf-8")
+    assert all(f"keyring.backends.{name}" in text for name in ("Windows", "macOS", "SecretService", "kwallet"))
+    backend = keyring.get_keyring()
+    if getattr(backend, "priority", 0) > 0 and not type(backend).__module__.startswith("keyring.backends.fail"):
+        pytest.skip(f"this machine has a key store ({type(backend).__name__}): the refusal cannot be shown here")
+    assert run("db", "upgrade").returncode == 0
+    sealed = run("audit", "seal", "--json")
+    assert sealed.returncode == 1
+    assert "no secure key store" in json.loads(sealed.stdout)["error"]
+    assert not list(run.home.rglob("*seal*key*")), "no key may be written to a file instead"
 
 
 @pytest.mark.parametrize("platform", ["offscreen", "xcb"])
