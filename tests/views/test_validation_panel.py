@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
+from app.services.identity import Account
 from app.services.validation import VALIDATION_EVENT
+from app.views.admin_page import AdminPage
 from app.views.context import ViewContext
 from tests.views.test_admin_page import SignedInAdmin, admin, ctx, open_page  # noqa: F401 — fixtures
 
@@ -58,6 +62,34 @@ def test_validating_from_the_admin_page_writes_the_report_and_shows_the_verdict(
         page.grab().save(str(Path(SCREENSHOTS) / "admin-validation-en.png"))
 
 
+def test_the_button_asks_for_the_folder_and_validates_into_it(
+    qtbot: QtBot, ctx: ViewContext, admin: SignedInAdmin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    page = open_page(qtbot, ctx, admin.session.account)
+    asked: list[str] = []
+
+    def choose(_parent, caption: str, _start: str) -> str:
+        asked.append(caption)
+        return str(tmp_path)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(choose))
+    with qtbot.waitSignal(page.validation.finished, timeout=120_000):
+        qtbot.mouseClick(page.validation.validate_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Folder for the validation report"]
+    assert len(list(tmp_path.glob("medtrace-validation-*.pdf"))) == 1
+    assert len(list(tmp_path.glob("medtrace-validation-*.xlsx"))) == 1
+
+
+def test_cancelling_the_folder_question_validates_nothing(
+    qtbot: QtBot, ctx: ViewContext, admin: SignedInAdmin, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    page = open_page(qtbot, ctx, admin.session.account)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *_args: ""))
+    qtbot.mouseClick(page.validation.validate_button, Qt.MouseButton.LeftButton)
+    assert page.validation.validate_button.isEnabled() and not page.validation.progress.isVisible()
+    assert page.validation.last_outcome is None
+
+
 def test_a_check_that_fails_is_named_on_the_page(
     qtbot: QtBot, ctx: ViewContext, admin: SignedInAdmin, owner_conn, tmp_path: Path,  # noqa: F811
 ) -> None:
@@ -84,3 +116,11 @@ def test_a_folder_that_cannot_take_the_report_is_said_so(
     assert validated.args == [False]
     assert page.validation.outcome.objectName() == "inlineProblem"
     assert list(tmp_path.glob("medtrace-validation-*")) == []
+
+
+def test_only_an_administrator_may_validate(qtbot: QtBot, ctx: ViewContext) -> None:  # noqa: F811
+    page = AdminPage(ctx, Account("an.auditor", "审计员", "active", True, False, ("auditor",)))
+    qtbot.addWidget(page)
+    page.show()
+    assert not page.validation.validate_button.isEnabled()
+    assert page.validation.outcome.text() == "Only administrators validate the installation."
