@@ -56,8 +56,8 @@ class ValidationPanel(QWidget):
             self.outcome.setText(self.tr("Only administrators validate the installation."))
         elif not embedded:
             self.outcome.setText(self.tr(
-                "This workstation uses a shared server: validation needs the database owner's connection, so the "
-                "server's database administrator runs it."))
+                "This workstation uses a shared server: validation needs the database owner's connection, which "
+                "the workstations of a shared server do not have."))
         else:
             self.outcome.setText(self.tr(
                 "Checks the installed program and this database against their specification (IQ/OQ) and writes the "

@@ -6196,8 +6196,8 @@ When the same lot number exists for several products, add the product DI; for on
     </message>
     <message>
         <location line="+3"/>
-        <source>This workstation uses a shared server: validation needs the database owner&apos;s connection, so the server&apos;s database administrator runs it.</source>
-        <translation>本工作站使用共享服务器：验证需要数据库所有者的连接，因此由该服务器的数据库管理员执行。</translation>
+        <source>This workstation uses a shared server: validation needs the database owner&apos;s connection, which the workstations of a shared server do not have.</source>
+        <translation>本工作站使用共享服务器：验证需要数据库所有者的连接，而共享服务器的工作站没有该连接。</translation>
     </message>
     <message>
         <location line="+4"/>
