@@ -64,7 +64,7 @@ def run(bundle: Path, tmp_path: Path) -> Iterator:
     """Runs the bundled `medtrace` with a fresh MEDTRACE_HOME and nothing of this checkout in its environment."""
     home = tmp_path / "home"
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("MEDTRACE_", "PYTHON", "VIRTUAL_ENV", "LD_LIBRARY_PATH"))}
+           if not key.startswith(("MEDTRACE_", "PYTHON", "VIRTUAL_ENV", "LD_LIBRARY_PATH", "XDG_"))}
     env.update(MEDTRACE_HOME=str(home), QT_QPA_PLATFORM="offscreen", LANG="C.UTF-8")
 
     def _run(*args: str, timeout: float = 120, prefix: tuple[str, ...] = (),
@@ -96,6 +96,15 @@ def test_the_bundled_command_creates_reports_and_upgrades_the_embedded_database(
     status = run("db", "status", "--json")
     assert json.loads(status.stdout) == {"current": head_revision(), "head": head_revision(), "at_head": True}
     assert (run.home / "data" / "pgdata" / "PG_VERSION").is_file()
+
+
+def test_without_medtrace_home_the_bundle_keeps_its_data_in_the_persons_xdg_folders(run, tmp_path: Path) -> None:
+    person = tmp_path / "person"
+    result = run("db", "status", "--json", MEDTRACE_HOME="", HOME=str(person))
+    assert result.returncode == 0, result.stderr
+    assert (person / ".local" / "share" / "medtrace" / "pgdata" / "PG_VERSION").is_file()
+    assert (person / ".config" / "medtrace").is_dir()
+    assert not EmbeddedServer(person / ".local" / "share" / "medtrace" / "pgdata").is_running()
 
 
 def test_the_bundle_validates_against_the_manifest_it_ships(run, tmp_path: Path) -> None:
