@@ -4,6 +4,7 @@
 #   make test-all  the suite including the slow tests
 #   make lint      ruff + import-linter (Qt only in app/views and app/main.py)
 #   make bench     the performance benchmarks of bench/ (figures go to bench/RESULTS.md by hand)
+#   make dist      the one-folder bundle dist/medtrace/ and its tarball (installers/README.md)
 
 PYTHON ?= python3
 VENV := .venv
@@ -21,7 +22,10 @@ SYSTEM_PACKAGES := postgresql libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 li
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-all lint bench setup system-packages translations clean
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+TARBALL := dist/medtrace-$(VERSION)-linux-$(shell uname -m).tar.gz
+
+.PHONY: run test test-all lint bench setup system-packages translations dist clean
 
 setup: $(SYSSTAMP) $(STAMP) $(QM)
 
@@ -66,5 +70,11 @@ lint: setup
 bench: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
 
+# PyInstaller one-folder bundle (installers/medtrace.spec), then the IQ manifest, menu entry, icons and tarball.
+dist: setup
+	rm -rf dist/medtrace $(TARBALL)
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller installers/medtrace.spec
+	$(BIN)/python installers/finish_bundle.py dist/medtrace --tarball $(TARBALL)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .medtrace-test $(QM)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .medtrace-test $(QM) build dist

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from app.config import AppPaths, load_settings
 from app.errors import ConfigurationError, MedTraceError
 from app.views import i18n
+from app.views.smoke_probe import install_smoke_probe
 from app.views.startup import Started, StartupError, StartupErrorDialog, StartupWindow, run_start_up
 from app.views.style import apply_style
 
@@ -56,6 +57,7 @@ def _run(paths: AppPaths, profile: str | None, language: str | None, began: floa
     app.setApplicationName("MedTrace")
     app.setApplicationDisplayName("MedTrace")
     apply_style(app)
+    install_smoke_probe(app)  # only with MEDTRACE_SMOKE_WINDOW set: the installer's start-up test
     translation = i18n.install_translation(
         i18n.choose_language(_saved_language(paths), language, QLocale.system().name())
     )

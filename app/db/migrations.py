@@ -12,8 +12,7 @@ from sqlalchemy import Engine
 
 from alembic import command
 from app.errors import SchemaOutOfDate
-
-ALEMBIC_DIR = Path(__file__).resolve().parents[2] / "alembic"
+from app.resources import ALEMBIC as ALEMBIC_DIR  # beside app/, in a checkout and in the bundle
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

@@ -28,7 +28,7 @@ import platform
 import secrets
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +90,8 @@ TOTP_SEED = b"12345678901234567890"
 
 PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
+Progress = Callable[[int, int, str], None]  # (done, total, what is being done now)
+
 
 @dataclass(frozen=True)
 class Check:
@@ -147,31 +149,38 @@ class ValidationRun:
 
 
 def run_validation(conn: psycopg.Connection, *, trusted_keys: Iterable[bytes] = (),
-                   install_root: Path | None = None) -> ValidationRun:
+                   install_root: Path | None = None, progress: Progress | None = None) -> ValidationRun:
     """Run every IQ and OQ check on this installation and the database behind `conn`.
 
     `conn` is the database administrator's connection (the embedded server's superuser, or the site's
     DBA): the checks read the catalogue and try refused operations inside rolled-back transactions.
+    `progress(done, total, check_id)` is called before each check.
     """
     install_root = install_root or Path(__file__).resolve().parents[1]
     started_at = _now(conn)
     versions = _versions()
     installed = installed_files(install_root)
-    checks = (
-        _check_versions(versions),
-        _check_installed_files(installed, install_root),
-        _check_schema(conn),
-        _check_server_settings(conn),
-        _check_table_grants(conn),
-        _check_function_grants(conn),
-        _check_row_level_security(conn),
-        _check_guard_triggers(conn),
-        _check_totp_vectors(conn),
-        _check_append_only(conn),
-        _check_two_person_rule(conn),
-        _check_audit_chain(conn, trusted_keys),
-        _check_fingerprint_round_trip(),
+    steps: tuple[tuple[str, Callable[[], Check]], ...] = (
+        ("IQ-01", lambda: _check_versions(versions)),
+        ("IQ-02", lambda: _check_installed_files(installed, install_root)),
+        ("IQ-03", lambda: _check_schema(conn)),
+        ("IQ-04", lambda: _check_server_settings(conn)),
+        ("OQ-01", lambda: _check_table_grants(conn)),
+        ("OQ-02", lambda: _check_function_grants(conn)),
+        ("OQ-03", lambda: _check_row_level_security(conn)),
+        ("OQ-04", lambda: _check_guard_triggers(conn)),
+        ("OQ-05", lambda: _check_totp_vectors(conn)),
+        ("OQ-06", lambda: _check_append_only(conn)),
+        ("OQ-07", lambda: _check_two_person_rule(conn)),
+        ("OQ-08", lambda: _check_audit_chain(conn, trusted_keys)),
+        ("OQ-09", _check_fingerprint_round_trip),
     )
+    found = []
+    for done, (check_id, check) in enumerate(steps):
+        if progress is not None:
+            progress(done, len(steps), check_id)
+        found.append(check())
+    checks = tuple(found)
     server_version = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
     database = str(conn.execute("SELECT current_database()").fetchone()[0])  # type: ignore[index]
     return ValidationRun(started_at=started_at, finished_at=_now(conn), database=database,
@@ -613,7 +622,8 @@ def validation_document(run: ValidationRun, *, language: str, company: str, gene
 
 
 def write_validation_report(conn: psycopg.Connection, run: ValidationRun, *, out_dir: Path, language: str,
-                            tests_root: Path | None = None, junit_xml: Path | None = None) -> WrittenValidation:
+                            tests_root: Path | None = None, junit_xml: Path | None = None,
+                            generated_by: str | None = None) -> WrittenValidation:
     """The PDF report and the XLSX (checks + traceability matrix), recorded by one `validation_run` event.
 
     Both files are written under temporary names and renamed only once the event is committed: no file
@@ -629,7 +639,7 @@ def write_validation_report(conn: psycopg.Connection, run: ValidationRun, *, out
     letterhead = connection_letterhead(conn, language)
     company = letterhead.name
     database_user = conn.execute("SELECT session_user").fetchone()[0]  # type: ignore[index]
-    generated_by = f"{getpass.getuser()} ({database_user})"
+    generated_by = f"{generated_by or getpass.getuser()} ({database_user})"
     stem = run.started_at.strftime("medtrace-validation-%Y%m%d-%H%M%S")
     pdf_path, xlsx_path = (out_dir.expanduser().absolute() / f"{stem}.{ext}" for ext in ("pdf", "xlsx"))
     _check_folder(pdf_path)
@@ -658,3 +668,37 @@ def write_validation_report(conn: psycopg.Connection, run: ValidationRun, *, out
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
     return WrittenValidation(pdf=pdf_path, xlsx=xlsx_path, audit_entry_id=entry, fingerprint=pdf.fingerprint)
+
+
+WRITING_REPORT = "Writing the validation report"
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    """A validation run and the report files recorded for it."""
+
+    run: ValidationRun
+    written: WrittenValidation
+
+
+def validate_embedded(pgdata: Path, *, out_dir: Path, language: str, trusted_keys: Iterable[bytes] = (),
+                      generated_by: str | None = None, progress: Progress | None = None) -> ValidationOutcome:
+    """`medtrace validate` on the running embedded database in `pgdata`, through its owner connection.
+
+    What the Admin page runs; raises DatabaseUnavailable when the server cannot be reached, and the
+    report's ReportNotWritten when `out_dir` cannot take the files.
+    """
+    from app.db.embedded import EmbeddedServer
+    from app.errors import DatabaseUnavailable
+
+    try:
+        conn = psycopg.connect(**EmbeddedServer(pgdata).connect_args(), autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailable("The database cannot be reached; nothing was validated.",
+                                  hint=str(exc).strip().splitlines()[-1] if str(exc).strip() else None) from None
+    with conn:
+        run = run_validation(conn, trusted_keys=trusted_keys, progress=progress)
+        if progress is not None:
+            progress(len(run.checks), len(run.checks) + 1, WRITING_REPORT)
+        written = write_validation_report(conn, run, out_dir=out_dir, language=language, generated_by=generated_by)
+    return ValidationOutcome(run, written)

@@ -57,6 +57,7 @@ from app.views.backup_panel import BackupPanel
 from app.views.context import ViewContext
 from app.views.login_dialog import grow_to_fit
 from app.views.record_edit_dialogs import EditCompanyDialog
+from app.views.validation_panel import ValidationPanel
 
 LOGIN_NAME = re.compile(r"^[a-z][a-z0-9_.]{2,30}$")  # mirrors mt_check_login_name
 PAGE_TABLES = frozenset({"person", "security_alert"})
@@ -394,6 +395,8 @@ class AdminPage(QWidget):
         layout.addWidget(splitter, 1)
         self.backups = BackupPanel(ctx, account, may_manage=self.may_manage)
         layout.addWidget(self.backups)
+        self.validation = ValidationPanel(ctx, account, may_manage=self.may_manage)
+        layout.addWidget(self.validation)
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QLabel
 
-from app.resources import CJK_FONT, RESOURCES
+from app.resources import APP_ICON, CJK_FONT, RESOURCES
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,8 @@ def apply_style(app: QApplication) -> None:
         # Machines without a Chinese font (many Linux installs, offscreen CI) still render 中文.
         font.setFamilies([font.family(), cjk_family])
     app.setFont(font)
+    app.setWindowIcon(QIcon(str(APP_ICON)))
+    app.setDesktopFileName("medtrace")  # matches installers/linux/medtrace.desktop (taskbar grouping, Wayland icon)
     try:
         app.setStyleSheet(STYLESHEET.read_text(encoding="utf-8"))
     except OSError:

@@ -102,7 +102,7 @@
 <context>
     <name>ActivationCodeDialog</name>
     <message>
-        <location filename="../../app/views/admin_page.py" line="+233"/>
+        <location filename="../../app/views/admin_page.py" line="+234"/>
         <source>Activation code for %1</source>
         <translation>%1 的激活码</translation>
     </message>
@@ -357,7 +357,7 @@
         <translation>已确认</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+95"/>
         <source>Waiting for activation</source>
         <translation>等待激活</translation>
     </message>
@@ -3197,7 +3197,7 @@
 <context>
     <name>LockDialog</name>
     <message>
-        <location filename="../../app/views/admin_page.py" line="-473"/>
+        <location filename="../../app/views/admin_page.py" line="-475"/>
         <source>Lock %1</source>
         <translation>锁定 %1</translation>
     </message>
@@ -6686,6 +6686,69 @@ When the same lot number exists for several products, add the product DI; for on
         <location line="+1"/>
         <source>Notify all</source>
         <translation>全部通知</translation>
+    </message>
+</context>
+<context>
+    <name>ValidationPanel</name>
+    <message>
+        <location filename="../../app/views/validation_panel.py" line="+43"/>
+        <source>Validation</source>
+        <translation>系统验证</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Validate this installation…</source>
+        <translation>验证本安装…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Only administrators validate the installation.</source>
+        <translation>只有管理员可以验证本安装。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This workstation uses a shared server: validation needs the database owner&apos;s connection, which the workstations of a shared server do not have.</source>
+        <translation>本工作站使用共享服务器：验证需要数据库所有者的连接，而共享服务器的工作站没有该连接。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Checks the installed program and this database against their specification (IQ/OQ) and writes the validation report (PDF) and its matrix (Excel) to a folder you choose. Nothing in the records is changed; the run is noted in the audit trail.</source>
+        <translation>按规范检查已安装的程序和本数据库（IQ/OQ），并将验证报告（PDF）及其追溯矩阵（Excel）写入您选择的文件夹。记录不会被更改；本次验证会记入审计追踪。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Folder for the validation report</source>
+        <translation>验证报告的保存文件夹</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Writing the report</source>
+        <translation>正在写入报告</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Check %1</source>
+        <translation>检查 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 (%2 of %3)</source>
+        <translation>%1（第 %2 项，共 %3 项）</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>PASSED: all %1 checks hold. Report: %2  Matrix: %3</source>
+        <translation>通过：全部 %1 项检查均符合要求。报告：%2  矩阵：%3</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>FAILED: %4 of %1 checks did not hold: %5. Report: %2  Matrix: %3</source>
+        <translation>未通过：%1 项检查中有 %4 项不符合要求：%5。报告：%2  矩阵：%3</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>The validation could not run because of an unexpected problem (%1). The details are in the log.</source>
+        <translation>由于意外问题（%1），验证未能执行。详细信息已写入日志。</translation>
     </message>
 </context>
 <context>
