@@ -257,9 +257,9 @@ class DashboardPage(QWidget):
             self._stale = True
             return
         self._loading = True
-        new_uow = self._ctx.new_uow
+        read_uow = self._ctx.read_uow  # the replica when it may be used
         self._ctx.runner.run(
-            lambda _op: dashboard_counts(new_uow()), on_done=self._on_counts_loaded, on_failed=self._on_failed
+            lambda _op: dashboard_counts(read_uow()), on_done=self._on_counts_loaded, on_failed=self._on_failed
         )
 
     def _on_records_changed(self, tables: frozenset[str] | None) -> None:
