@@ -455,7 +455,7 @@
 <context>
     <name>AdministratorPage</name>
     <message>
-        <location filename="../../app/views/first_run_wizard.py" line="+72"/>
+        <location filename="../../app/views/first_run_wizard.py" line="+65"/>
         <source>The administrator</source>
         <translation>管理员</translation>
     </message>
@@ -1305,7 +1305,7 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="+344"/>
+        <location filename="../../app/views/recalls_page.py" line="+311"/>
         <source>Choose a case on the left.</source>
         <translation>请在左侧选择一个案例。</translation>
     </message>
@@ -1325,7 +1325,7 @@
         <translation>已退回数量</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+12"/>
         <source>Mark &amp;notified</source>
         <translation>标记为已通知(&amp;N)</translation>
     </message>
@@ -1647,7 +1647,7 @@
 <context>
     <name>CasesModel</name>
     <message>
-        <location line="-660"/>
+        <location line="-623"/>
         <source>No.</source>
         <translation>编号</translation>
     </message>
@@ -1702,7 +1702,7 @@
         <translation>已退回</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+26"/>
         <source>Drill</source>
         <translation>演练</translation>
     </message>
@@ -1773,7 +1773,7 @@
 <context>
     <name>CloseRecallDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="+374"/>
+        <location filename="../../app/views/recall_dialogs.py" line="+372"/>
         <source>Close drill %1</source>
         <translation>关闭演练 %1</translation>
     </message>
@@ -2158,7 +2158,7 @@
 <context>
     <name>ErrorBanner</name>
     <message>
-        <location filename="../../app/views/main_window.py" line="+91"/>
+        <location filename="../../app/views/main_window.py" line="+94"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
@@ -3526,7 +3526,52 @@
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+43"/>
+        <source>Reading from the replica</source>
+        <translation>正在从只读副本读取</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Traces, reports and the dashboard read from the replica at %1; changes and signatures go to the primary.</source>
+        <translation>追溯、报告和仪表板从只读副本 %1 读取；所有修改和电子签名都写入主数据库。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Replica %1 s behind — reading from the primary</source>
+        <translation>只读副本落后 %1 秒 — 正在从主数据库读取</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The replica at %1 is more than %2 s behind the primary.</source>
+        <translation>只读副本 %1 落后主数据库超过 %2 秒。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Replica not caught up — reading from the primary</source>
+        <translation>只读副本尚未同步 — 正在从主数据库读取</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The replica at %1 has not caught up with the primary yet.</source>
+        <translation>只读副本 %1 尚未与主数据库同步。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Replica unavailable — reading from the primary</source>
+        <translation>只读副本不可用 — 正在从主数据库读取</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The replica at %1 cannot be reached.</source>
+        <translation>无法连接只读副本 %1。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Traces, reports and the dashboard read from the primary meanwhile; nothing is lost.</source>
+        <translation>在此期间，追溯、报告和仪表板从主数据库读取；不会丢失任何数据。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Updated %1</source>
         <translation>更新于 %1</translation>
     </message>
@@ -3693,7 +3738,7 @@
 <context>
     <name>RecallCeremonyDialog</name>
     <message>
-        <location filename="../../app/views/recall_dialogs.py" line="-287"/>
+        <location filename="../../app/views/recall_dialogs.py" line="-284"/>
         <source>Electronic signature — %1</source>
         <translation>电子签名 — %1</translation>
     </message>
@@ -3718,7 +3763,7 @@
         <translation>此电子签名与您的手写签名具有同等法律效力。您的姓名、服务器日期时间以及上述签名含义将与案例一并记录。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+15"/>
         <source>Sign</source>
         <translation>签名</translation>
     </message>
@@ -3791,7 +3836,7 @@
         <translation>上门</translation>
     </message>
     <message>
-        <location line="+583"/>
+        <location line="+565"/>
         <source>A — every consignee (100 %)</source>
         <translation>A — 全部收货单位（100 %）</translation>
     </message>
@@ -3841,7 +3886,7 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
         <source>Start &amp;drill…</source>
         <translation>启动演练(&amp;D)…</translation>
     </message>
@@ -4166,7 +4211,7 @@
         <translation>审核人</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+31"/>
         <source>Release checklist complete</source>
         <translation>放行检查项已全部完成</translation>
     </message>
@@ -4556,7 +4601,7 @@
 <context>
     <name>ScanPage</name>
     <message>
-        <location filename="../../app/views/scan_page.py" line="+165"/>
+        <location filename="../../app/views/scan_page.py" line="+166"/>
         <source>Scan</source>
         <translation>扫码</translation>
     </message>
@@ -4577,12 +4622,12 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+663"/>
+        <location line="+657"/>
         <source>Scan a label (or type the UDI and press Enter)</source>
         <translation>扫描标签（或输入 UDI 后按回车）</translation>
     </message>
     <message>
-        <location line="-633"/>
+        <location line="-627"/>
         <source>Click in the field above and scan the UDI on a label; the scanner&apos;s Enter ends each scan.
 
 The page shows the product, lot, serial, dates, status and stock at once, and stops you loudly (red banner and a beep) when the lot is recalled, on hold, not released, rejected, expired or unknown.
@@ -4625,18 +4670,18 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+0"/>
-        <location line="+87"/>
+        <location line="+84"/>
         <source>Lot</source>
         <translation>批号</translation>
     </message>
     <message>
-        <location line="-86"/>
-        <location line="+86"/>
+        <location line="-83"/>
+        <location line="+83"/>
         <source>Serial</source>
         <translation>序列号</translation>
     </message>
     <message>
-        <location line="-86"/>
+        <location line="-83"/>
         <source>Production date</source>
         <translation>生产日期</translation>
     </message>
@@ -4692,12 +4737,12 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+1"/>
-        <location line="+553"/>
+        <location line="+547"/>
         <source>Start recording</source>
         <translation>开始登记</translation>
     </message>
     <message>
-        <location line="-544"/>
+        <location line="-541"/>
         <source>Authorise an exception…</source>
         <translation>授权例外…</translation>
     </message>
@@ -4769,7 +4814,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
     </message>
     <message>
         <location line="+2"/>
-        <location line="+529"/>
+        <location line="+526"/>
         <source>Your role may look up scans but not record movements.</source>
         <translation>您的角色可以扫码查询，但不能登记出入库。</translation>
     </message>
@@ -6147,7 +6192,7 @@ When the same lot number exists for several products, add the product DI; for on
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-225"/>
+        <location filename="../../app/views/recalls_page.py" line="-222"/>
         <source>Drill KPIs, latest drills (minutes)</source>
         <translation>最近演练的关键指标（分钟）</translation>
     </message>
@@ -6206,7 +6251,7 @@ You will need a phone with an authenticator app: every sign-in and every signatu
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-620"/>
+        <location filename="../../app/views/recalls_page.py" line="-601"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
@@ -6256,7 +6301,7 @@ You will need a phone with an authenticator app: every sign-in and every signatu
         <translation>剩余</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+31"/>
         <source>overdue — not notified</source>
         <translation>已逾期 — 未通知</translation>
     </message>
