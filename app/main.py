@@ -189,7 +189,13 @@ class _Workstation:
             new_read_uow=database.read_uow,
             replica_status=database.replica_status if database.replica_engine is not None else None,
         )
-        self._listener = ChangeListener(database, self._broadcast.announce_from_any_thread)
+        def changed(tables: frozenset[str] | None) -> None:
+            # A change committed on the primary (here or on another workstation): the pages that refresh
+            # now read from the replica only once it has replayed that change.
+            database.reads.note_write()
+            self._broadcast.announce_from_any_thread(tables)
+
+        self._listener = ChangeListener(database, changed)
         self.window = MainWindow(ctx, account=session.account, base_args=base, daily_jobs=True)
         self.window.setWindowTitle(f"{self.window.windowTitle()} — {session.account.printed_name} ({login})")
         self.window.show()

@@ -45,6 +45,12 @@ LAGGING = "lagging"  # the replica is further behind than the profile allows: re
 DOWN = "down"  # the replica cannot be reached (or is not a standby): reads go to the primary
 
 CHECK_INTERVAL_SECONDS = 5.0
+# A replica a few milliseconds behind (a commit just made, here or elsewhere) is given this long to replay it
+# before it counts as behind: so a page refreshed after a change reads from the replica, and sees the change.
+CATCH_UP_POLLS = 4
+CATCH_UP_POLL_SECONDS = 0.05
+# A replica found down is tried again this much later (a read never waits on it meanwhile).
+DOWN_RETRY_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,9 @@ class ReadRoute:
             return ReplicaStatus(NONE)
         with self._lock:
             now = self._clock()
-            stale = now - self._checked >= self._interval or self._last_write >= self._checked
+            interval = DOWN_RETRY_SECONDS if self._status is not None and self._status.state == DOWN \
+                else self._interval
+            stale = now - self._checked >= interval or self._last_write >= self._checked
             if self._status is not None and not (refresh or stale):
                 return self._status
         status = self._check()
@@ -136,9 +144,24 @@ class ReadRoute:
     def read_uow(self) -> UnitOfWork:
         """A READ ONLY unit of work on the replica when it may be used, else on the primary."""
         engine = self._replica() if self._replica is not None else None
-        if engine is not None and self.status().reads_from_replica and self._has_my_writes():
+        if engine is not None and self.status().reads_from_replica and self._has_my_writes() \
+                and self._reachable(engine):
             return UnitOfWork(self._factory(engine))
         return UnitOfWork(self._factory(self._primary()))
+
+    def _reachable(self, engine: Engine) -> bool:
+        """A replica that went down since the last check: noted at once, and this read uses the primary."""
+        try:
+            with engine.connect():
+                return True  # the pool pinged the connection it handed out (pool_pre_ping)
+        except (DBAPIError, MedTraceError, SQLAlchemyError):
+            down = ReplicaStatus(DOWN, where=self._where, max_lag_seconds=self._max_lag,
+                                 detail=f"The replica at {self._where} cannot be reached.",
+                                 checked_at=dt.datetime.now(dt.UTC))
+            with self._lock:
+                self._status, self._checked = down, self._clock()
+            log.warning("replica %s went down; reads go to the primary", self._where)
+            return False
 
     def _factory(self, engine: Engine) -> sessionmaker[Session]:
         """One read-only session factory per pool (the pools change when the person unlocks)."""
@@ -175,9 +198,15 @@ class ReadRoute:
                                  **base)
         try:
             with Session(replica) as replica_session:
-                row = replica_session.execute(text(
-                    "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn() >= CAST(:primary AS pg_lsn), "
-                    "extract(epoch FROM now() - pg_last_xact_replay_timestamp())"), {"primary": primary_lsn}).one()
+                for attempt in range(CATCH_UP_POLLS + 1):
+                    row = replica_session.execute(text(
+                        "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn() >= CAST(:primary AS pg_lsn), "
+                        "extract(epoch FROM now() - pg_last_xact_replay_timestamp())"),
+                        {"primary": primary_lsn}).one()
+                    replica_session.rollback()  # each poll sees the replay position of its own moment
+                    if row[1] or not row[0] or attempt == CATCH_UP_POLLS:
+                        break
+                    time.sleep(CATCH_UP_POLL_SECONDS)
         except SessionEnded:
             # The sign-in (its session token) has not replicated yet, or the session ended meanwhile.
             return ReplicaStatus(LAGGING, detail=f"The replica at {self._where} has not received this sign-in yet.",

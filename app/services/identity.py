@@ -201,7 +201,9 @@ def person_replica_engine(replica_base: dict[str, str], login: str, password: st
     own setting, which row-level security checks there on every statement (migration 0014). The same
     password, verified by the replica's PostgreSQL: the roles are replicated with the data.
     """
-    engine = _engine_for(person_args(replica_base, login, password))
+    # A short connect timeout: a replica that is out of reach costs a read at most this, then reads use the
+    # primary (and the replica is tried again only later: app.db.replica.DOWN_RETRY_SECONDS).
+    engine = _engine_for({**person_args(replica_base, login, password), "connect_timeout": "3"})
 
     @event.listens_for(engine, "connect")
     def _present_token(dbapi_connection: psycopg.Connection, _record: object) -> None:

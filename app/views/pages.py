@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QLocale, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -259,8 +262,18 @@ class DashboardPage(QWidget):
         self._loading = True
         read_uow = self._ctx.read_uow  # the replica when it may be used
         self._ctx.runner.run(
-            lambda _op: dashboard_counts(read_uow()), on_done=self._on_counts_loaded, on_failed=self._on_failed
+            lambda _op: dashboard_counts(read_uow()), on_done=self._alive(self._on_counts_loaded),
+            on_failed=self._alive(self._on_failed),
         )
+
+    def _alive(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+        """Drop a result that arrives after the page was deleted (its window closed while the numbers loaded)."""
+
+        def deliver(value: Any) -> None:
+            if shiboken6.isValid(self):
+                callback(value)
+
+        return deliver
 
     def _on_records_changed(self, tables: frozenset[str] | None) -> None:
         if tables is None or tables & DASHBOARD_TABLES:

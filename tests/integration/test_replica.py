@@ -253,6 +253,9 @@ def test_a_stopped_replica_is_reported_and_reads_fall_back_to_the_primary(pair: 
     assert signed_in.replica_status(refresh=True).state == REPLICA
     pair.standby.stop_server()
     try:
+        # The very next read notices (no need to wait for the next check) and uses the primary.
+        assert _in_recovery(signed_in.read_uow()) is False
+        assert signed_in.replica_status().state == DOWN
         status = signed_in.replica_status(refresh=True)
         assert status.state == DOWN
         assert status.detail == f"The replica at 127.0.0.1:{pair.standby.port} cannot be reached."
@@ -305,6 +308,16 @@ def test_db_status_of_the_embedded_database_has_no_replica(app_paths: AppPaths,
     assert main(["db", "status", "--json", "--home", str(app_paths.config_dir.parent)]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["replica_configured"] is False and status["reads_from"] == "primary"
+
+
+def test_an_idle_primary_does_not_make_the_replica_look_behind(pair: Pair, signed_in: Database) -> None:
+    """Measured by WAL position: with nothing to replay, the age of the last replayed commit is not lag."""
+    _make_lot(signed_in, "REP-0006")
+    pair.wait_for_replay()
+    time.sleep(MAX_LAG + 1)
+    status = signed_in.replica_status(refresh=True)
+    assert status.state == REPLICA, status.detail
+    assert status.lag_seconds == 0
 
 
 def test_a_replica_lagging_past_the_limit_is_shown_and_reads_fall_back(pair: Pair, signed_in: Database) -> None:
