@@ -103,6 +103,12 @@ def translate_db_error(exc: DBAPIError) -> MedTraceError:
     hint = getattr(diag, "message_hint", None)
     if sqlstate in MEDTRACE_SQLSTATES:
         return MEDTRACE_SQLSTATES[sqlstate](primary, hint=hint)
+    if sqlstate == "40001" and "conflict with recovery" in primary:
+        # A hot standby cancels a read whose rows its replay must remove (the replica's own words).
+        return ConcurrentChange(
+            "The replica cancelled this read while it applied changes from the primary.",
+            hint="Try again. If it keeps happening with long reports, ask your database administrator to turn on "
+                 "hot_standby_feedback on the replica.")
     if sqlstate in ("40001", "40P01"):
         return ConcurrentChange(
             "Someone else changed the same records at the same moment.", hint="Reload and try again."

@@ -14,128 +14,46 @@ import json
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
-import pyotp
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import text
 
 from app.cli import main
 from app.config import SERVER, AppPaths, Profile, save_profile
-from app.db.embedded import EmbeddedServer
 from app.db.engine import Database, open_server, server_target
-from app.db.migrations import upgrade
 from app.db.replica import DOWN, LAGGING, NONE, REPLICA
 from app.db.uow import UnitOfWork
 from app.errors import ComplianceError
 from app.services.dashboard import dashboard_counts
-from app.services.identity import SignedIn, person_args, person_database, sign_in
+from app.services.identity import SignedIn, person_args, person_database
 from app.services.reports import export_report
 from app.services.trace import trace_lot
-from tests.conftest import SECRETS_USED, activate_with
 from tests.factories import make_lot
-from tests.integration.scratch_cluster import REPLICATION_HBA, ScratchCluster
-
-PASSWORD = "replica test password 2026"
-MAX_LAG = 3
-
-
-@dataclass
-class Pair:
-    primary: ScratchCluster
-    standby: ScratchCluster
-    owner: Engine  # the primary's superuser, over its socket (set-up and clean-up only)
-
-    def profile(self, *, replica_port: int | None = None, max_lag: int = MAX_LAG) -> Profile:
-        return Profile(name="plant", kind=SERVER, host="127.0.0.1", port=self.primary.port, sslmode="disable",
-                       replica_host="127.0.0.1", replica_port=replica_port or self.standby.port,
-                       replica_max_lag_seconds=max_lag)
-
-    def wait_for_replay(self, timeout: float = 30) -> None:
-        """Until the standby has replayed everything the primary has written so far."""
-        lsn = self.primary.psql("SELECT pg_current_wal_lsn()").strip()
-        deadline = time.monotonic() + timeout
-        while self.standby.psql(f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn").strip() != "t":
-            assert time.monotonic() < deadline, "the standby did not catch up"
-            time.sleep(0.05)
+from tests.integration.replica_pair import MAX_LAG, PASSWORD, Pair, Someone, make_someone, running_pair
 
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    root = tmp_path_factory.mktemp("replica")
-    bin_dir = EmbeddedServer(root / "unused").bin_dir  # the embedded server's PostgreSQL (pg_basebackup too)
-    primary = ScratchCluster(root / "primary", bin_dir)
-    primary.initdb(conf="password_encryption = 'scram-sha-256'\nwal_level = replica\nmax_wal_senders = 4\n"
-                        "timezone = 'UTC'\nmax_connections = 60",
-                   hba=f"{REPLICATION_HBA}\nhost all all 127.0.0.1/32 scram-sha-256")
-    primary.start()
-    standby = None
-    owner = None
-    try:
-        primary.psql("CREATE DATABASE medtrace")
-        owner = create_engine("postgresql+psycopg://", connect_args={
-            "host": str(primary.socket_dir), "port": str(primary.port), "dbname": "medtrace", "user": "postgres"})
-        upgrade(owner)
-        standby = primary.base_backup_into(root / "standby")
-        standby.start()
-        standby.wait_until_hot()
-        yield Pair(primary, standby, owner)
-    finally:
-        if owner is not None:
-            owner.dispose()
-        if standby is not None:
-            standby.stop()
-        primary.stop()
+    with running_pair(tmp_path_factory.mktemp("replica")) as started:
+        yield started
 
 
 def _base(pair: Pair) -> dict[str, str]:
-    return pair.profile().connect_args()
-
-
-@dataclass
-class Someone:
-    login: str
-    seed: str
-    counter: int
-
-    def code(self) -> str:
-        counter = max(self.counter + 1, int(time.time()) // 30)
-        while counter > int(time.time()) // 30 + 1:
-            time.sleep(0.5)
-        self.counter = counter
-        code = pyotp.TOTP(self.seed).generate_otp(counter)
-        SECRETS_USED.add(code)
-        return code
-
-
-_made = iter(range(1, 1000))
+    return pair.base()
 
 
 @pytest.fixture(scope="module")
 def warehouse_person(pair: Pair) -> Someone:
-    """A warehouse person on the primary (may create lots), activated as the activation dialog does."""
-    login = f"rep{next(_made):03d}_war"
-    with psycopg.connect(host=str(pair.primary.socket_dir), port=pair.primary.port, dbname="medtrace",
-                         user="postgres", autocommit=True) as owner:
-        code = owner.execute("SELECT mt_create_person_unchecked(%s, %s, %s)",
-                             (login, f"副本 {login}", ["warehouse", "regulatory"])).fetchone()[0]
-    seed = pyotp.random_base32(32)
-    first = int(time.time()) // 30 - 1
-    with psycopg.connect(**person_args(_base(pair), login, code), autocommit=True) as conn:
-        activate_with(conn, login, PASSWORD, seed, lambda: pyotp.TOTP(seed).generate_otp(first))
-    SECRETS_USED.update({PASSWORD, seed, code})
-    return Someone(login, seed, first)
+    """A warehouse person on the primary (may create lots and products)."""
+    return make_someone(pair, "warehouse", "regulatory")
 
 
 @pytest.fixture(scope="module")
 def session(pair: Pair, warehouse_person: Someone) -> SignedIn:
     """Signed in on the primary as at the GUI (one sign-in for the module: each TOTP code is accepted once)."""
-    outcome = sign_in(_base(pair), login=warehouse_person.login, password=PASSWORD, code=warehouse_person.code())
-    assert isinstance(outcome, SignedIn)
-    pair.wait_for_replay()  # the session token reaches the standby
-    return outcome
+    return warehouse_person.sign_in(pair)
 
 
 @pytest.fixture(scope="module")

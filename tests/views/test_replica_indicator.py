@@ -1,7 +1,8 @@
 """The status bar says where traces, reports and the dashboard read: the replica, or the primary and why.
 
-The states themselves are measured against two real servers in tests/integration/test_replica.py; here
-the window is given each state the read path reports and must show it plainly.
+Each state as the read path reports it must read plainly; and on a real primary and standby (the states
+themselves are measured in tests/integration/test_replica.py) the label follows the standby being stopped
+and started again, while the dashboard keeps loading.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.config import AppPaths, Settings
-from app.db.engine import Database
+from app.db.engine import Database, server_target
 from app.db.replica import DOWN, LAGGING, NONE, REPLICA, ReplicaStatus
 from app.db.uow import UnitOfWork
+from app.services.identity import person_database
 from app.views.context import ViewContext
 from app.views.main_window import MainWindow
 from app.views.operations import ChangeBroadcast, OperationRunner
+from app.views.pages import DashboardPage
+from tests.integration.replica_pair import PASSWORD, Pair, make_someone, running_pair
 
 WHERE = "replica.plant.example:5432"
 
@@ -82,3 +86,47 @@ def test_without_a_replica_in_the_profile_nothing_is_shown(window: MainWindow, q
                                                            reported: list[ReplicaStatus]) -> None:
     window.show_replica_status(ReplicaStatus(NONE))
     assert not window.replica_label.isVisible()
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
+    with running_pair(tmp_path_factory.mktemp("replica-views")) as started:
+        yield started
+
+
+def test_on_a_real_standby_the_label_follows_it_down_and_back_up(pair: Pair, app_paths: AppPaths,
+                                                                 qtbot: QtBot) -> None:
+    someone = make_someone(pair, "auditor")
+    database = person_database(server_target(pair.profile()), someone.sign_in(pair), PASSWORD)
+    broadcast = ChangeBroadcast()
+    runner = OperationRunner(broadcast)
+    ctx = ViewContext(runner=runner, broadcast=broadcast, new_uow=database.uow, paths=app_paths,
+                      settings=Settings(profile="plant"), new_read_uow=database.read_uow,
+                      replica_status=database.replica_status)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    try:
+        dashboard = window.page("dashboard")
+        assert isinstance(dashboard, DashboardPage)
+        with qtbot.wait_signal(dashboard.refreshed, timeout=15_000):
+            window.show()
+        qtbot.waitUntil(lambda: window.replica_label.text() == "Reading from the replica", timeout=10_000)
+        pair.standby.stop_server()
+        try:
+            database.replica_status(refresh=True)
+            window.check_replica()
+            qtbot.waitUntil(lambda: window.replica_label.text() == "Replica unavailable — reading from the primary",
+                            timeout=10_000)
+            with qtbot.wait_signal(dashboard.refreshed, timeout=15_000):
+                dashboard.reload()  # from the primary meanwhile
+        finally:
+            pair.standby.start()
+            pair.standby.wait_until_hot()
+        pair.wait_for_replay()
+        database.replica_status(refresh=True)
+        window.check_replica()
+        qtbot.waitUntil(lambda: window.replica_label.text() == "Reading from the replica", timeout=10_000)
+    finally:
+        window.close()
+        runner.wait_for_all()
+        database.close()
