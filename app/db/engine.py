@@ -163,10 +163,9 @@ def server_target(profile: Profile) -> Database:
     with their own credentials; there is no owner connection to a shared server)."""
     args = profile.connect_args()
     replica_args = profile.replica_connect_args() if profile.has_replica else None
-    database = Database(_engine_for(args), args, f"{profile.host}:{profile.port}",
-                        replica_args=replica_args, replica_where=profile.replica_where,
-                        replica_max_lag_seconds=profile.replica_max_lag_seconds)
-    return database
+    return Database(_engine_for(args), args, f"{profile.host}:{profile.port}",
+                    replica_args=replica_args, replica_where=profile.replica_where,
+                    replica_max_lag_seconds=profile.replica_max_lag_seconds)
 
 
 def _replica_fields(profile: Profile, replica_args: dict[str, str] | None) -> dict[str, object]:

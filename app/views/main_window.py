@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Mapping
 from importlib import metadata
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -351,7 +352,11 @@ class MainWindow(QMainWindow):
         status_of = self._ctx.replica_status
         if status_of is None:
             return
-        self._ctx.runner.run(lambda _op: status_of(), on_done=self.show_replica_status,
+        def shown(status: ReplicaStatus) -> None:
+            if shiboken6.isValid(self):  # the window may have closed while the check ran
+                self.show_replica_status(status)
+
+        self._ctx.runner.run(lambda _op: status_of(), on_done=shown,
                              on_failed=lambda exc: log.warning("replica check failed: %s", exc), quiet=True)
 
     def show_replica_status(self, status: ReplicaStatus) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +26,7 @@ from app.config import SERVER, AppPaths, Profile, save_profile
 from app.db.engine import Database, open_server, server_target
 from app.db.replica import DOWN, LAGGING, NONE, REPLICA
 from app.db.uow import UnitOfWork
-from app.errors import ComplianceError
+from app.errors import ComplianceError, ConcurrentChange
 from app.services.dashboard import dashboard_counts
 from app.services.identity import SignedIn, person_args, person_database
 from app.services.reports import export_report
@@ -236,6 +237,40 @@ def test_an_idle_primary_does_not_make_the_replica_look_behind(pair: Pair, signe
     status = signed_in.replica_status(refresh=True)
     assert status.state == REPLICA, status.detail
     assert status.lag_seconds == 0
+
+
+def test_a_read_the_replica_cancels_for_replay_says_so(pair: Pair, signed_in: Database) -> None:
+    """With no delay allowed for replay, a standby cancels a read whose snapshot a vacuum on the primary
+    outdates: the person is told what happened, not that someone changed the same records."""
+    pair.standby.psql("ALTER SYSTEM SET max_standby_streaming_delay = 0")
+    pair.standby.psql("SELECT pg_reload_conf()")
+    errors: list[BaseException] = []
+
+    def long_read() -> None:
+        try:
+            with signed_in.read_uow() as uow:
+                assert uow.session.execute(text("SELECT pg_is_in_recovery()")).scalar_one()
+                uow.session.execute(text("SELECT pg_sleep(8)"))
+        except BaseException as exc:  # noqa: BLE001 — handed to the test thread
+            errors.append(exc)
+
+    try:
+        signed_in.replica_status(refresh=True)
+        reader = threading.Thread(target=long_read)
+        reader.start()
+        time.sleep(1)
+        # Rows deleted by a later transaction than the one that inserted them: their removal conflicts.
+        pair.primary.psql("CREATE TABLE replay_conflict AS SELECT generate_series(1, 1000) AS n", database="medtrace")
+        pair.primary.psql("DELETE FROM replay_conflict", database="medtrace")
+        pair.primary.psql("VACUUM replay_conflict", database="medtrace")
+        reader.join(30)
+    finally:
+        pair.primary.psql("DROP TABLE IF EXISTS replay_conflict", database="medtrace")
+        pair.standby.psql("ALTER SYSTEM RESET max_standby_streaming_delay")
+        pair.standby.psql("SELECT pg_reload_conf()")
+    assert len(errors) == 1 and isinstance(errors[0], ConcurrentChange), errors
+    assert errors[0].message == "The replica cancelled this read while it applied changes from the primary."
+    assert "hot_standby_feedback" in (errors[0].hint or "")
 
 
 def test_a_replica_lagging_past_the_limit_is_shown_and_reads_fall_back(pair: Pair, signed_in: Database) -> None:
