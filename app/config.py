@@ -22,6 +22,7 @@ SSL_MODES = ("verify-full", "verify-ca", "require", "prefer", "disable")
 # Keys that would put a secret into a file: refused outright, not silently ignored.
 SECRET_KEYS = frozenset({"password", "passwd", "pass", "sslpassword", "secret", "key", "passphrase"})
 LANGUAGES = ("auto", "zh_CN", "en")
+DEFAULT_REPLICA_MAX_LAG_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,29 @@ class Profile:
     sslmode: str = "verify-full"
     sslrootcert: str = ""
     user: str = ""
+    # A streaming replica (hot standby) of this server for the heavy reads: same database, same people
+    # (the roles replicate), same TLS settings; its certificate must name replica_host.
+    replica_host: str = ""
+    replica_port: int = 0  # 0: the primary's port
+    replica_max_lag_seconds: int = DEFAULT_REPLICA_MAX_LAG_SECONDS
 
     @property
     def is_embedded(self) -> bool:
         return self.kind == EMBEDDED
+
+    @property
+    def has_replica(self) -> bool:
+        return bool(self.replica_host)
+
+    @property
+    def replica_where(self) -> str:
+        return f"{self.replica_host}:{self.replica_port or self.port}" if self.has_replica else ""
+
+    def replica_connect_args(self) -> dict[str, str]:
+        """libpq keywords for the replica: the primary's, with the replica's address."""
+        if not self.has_replica:
+            raise ConfigurationError(f"Profile “{self.name}” names no replica.")
+        return {**self.connect_args(), "host": self.replica_host, "port": str(self.replica_port or self.port)}
 
     def connect_args(self) -> dict[str, str]:
         """libpq keywords for a shared server (no password: libpq asks for it through the caller)."""
@@ -98,6 +118,10 @@ def _profile_from_section(path: Path, name: str, section: configparser.SectionPr
     if kind not in (EMBEDDED, SERVER):
         raise ConfigurationError(f"{where}: kind must be “embedded” or “server”, not “{kind}”.")
     if kind == EMBEDDED:
+        if any(key in section for key in REPLICA_KEYS):
+            raise ConfigurationError(
+                f"{where}: the embedded database has no replica.",
+                hint="A replica belongs to a shared server profile (kind = server); delete the replica lines.")
         return Profile(name=name)
     host = section.get("host", "").strip()
     if not host:
@@ -117,6 +141,7 @@ def _profile_from_section(path: Path, name: str, section: configparser.SectionPr
             f"{where}: the CA certificate file {sslrootcert} does not exist.",
             hint="Ask your database administrator for the server's CA certificate and give its path.",
         )
+    replica_host, replica_port, max_lag = _replica_from_section(where, section, host, port)
     return Profile(
         name=name,
         kind=SERVER,
@@ -126,7 +151,43 @@ def _profile_from_section(path: Path, name: str, section: configparser.SectionPr
         sslmode=sslmode,
         sslrootcert=str(Path(sslrootcert).expanduser()) if sslrootcert else "",
         user=section.get("user", "").strip(),
+        replica_host=replica_host,
+        replica_port=replica_port,
+        replica_max_lag_seconds=max_lag,
     )
+
+
+REPLICA_KEYS = ("replica_host", "replica_port", "replica_max_lag_seconds")
+
+
+def _replica_from_section(where: str, section: configparser.SectionProxy, host: str, port: int) -> tuple[str, int, int]:
+    """replica_host, replica_port (0: the primary's) and replica_max_lag_seconds, checked."""
+    replica_host = section.get("replica_host", "").strip()
+    if not replica_host:
+        stray = [key for key in REPLICA_KEYS[1:] if key in section]
+        if stray:
+            raise ConfigurationError(f"{where}: {stray[0]} is set but replica_host is not.",
+                                     hint="Add replica_host = the replica server's name, or delete the line.")
+        return "", 0, DEFAULT_REPLICA_MAX_LAG_SECONDS
+    try:
+        replica_port = section.getint("replica_port", 0)
+    except ValueError:
+        raise ConfigurationError(
+            f"{where}: replica_port must be a number, not “{section.get('replica_port')}”.") from None
+    if replica_port and not 0 < replica_port < 65536:
+        raise ConfigurationError(f"{where}: replica_port {replica_port} is outside 1–65535.")
+    if replica_host == host and (replica_port or port) == port:
+        raise ConfigurationError(
+            f"{where}: the replica is the primary itself ({host}:{port}).",
+            hint="Give the replica's own host name or port, or delete the replica lines.")
+    try:
+        max_lag = section.getint("replica_max_lag_seconds", DEFAULT_REPLICA_MAX_LAG_SECONDS)
+    except ValueError:
+        raise ConfigurationError(f"{where}: replica_max_lag_seconds must be a whole number of seconds, not "
+                                 f"“{section.get('replica_max_lag_seconds')}”.") from None
+    if not 1 <= max_lag <= 86400:
+        raise ConfigurationError(f"{where}: replica_max_lag_seconds must be between 1 and 86400, not {max_lag}.")
+    return replica_host, replica_port, max_lag
 
 
 def _read_ini(path: Path) -> configparser.ConfigParser:
@@ -187,6 +248,12 @@ def save_profile(paths: AppPaths, profile: Profile) -> None:
             sslrootcert=profile.sslrootcert,
             user=profile.user,
         )
+        if profile.has_replica:
+            parser[section].update(
+                replica_host=profile.replica_host,
+                replica_port=str(profile.replica_port),
+                replica_max_lag_seconds=str(profile.replica_max_lag_seconds),
+            )
     _write_atomically(paths.profiles_file, parser)
 
 

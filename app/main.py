@@ -189,27 +189,33 @@ class _Workstation:
         self._open(session, password)
 
     def _open(self, session: SignedIn, password: str) -> None:
-        from app.db.engine import Database
         from app.db.notify import ChangeListener
-        from app.db.uow import UnitOfWork
-        from app.services.identity import person_args, person_engine
+        from app.services.identity import person_database
         from app.views.context import ViewContext
         from app.views.idle_lock import IdleLock
         from app.views.main_window import MainWindow
 
         base = self._started.database.connect_args
         login = session.account.login
-        database = Database(person_engine(base, login, password, session), person_args(base, login, password),
-                            self._started.database.where)
+        # The primary for every write and signature; the profile's replica (if any) for the heavy reads.
+        database = person_database(self._started.database, session, password)
         self._database = database
         ctx = ViewContext(
             runner=self._runner,
             broadcast=self._broadcast,
-            new_uow=lambda: UnitOfWork.for_engine(database.engine),  # follows the pool when it is replaced
+            new_uow=database.uow,  # follows the pool when it is replaced
             paths=self._paths,
             settings=self._started.settings,
+            new_read_uow=database.read_uow,
+            replica_status=database.replica_status if database.replica_engine is not None else None,
         )
-        self._listener = ChangeListener(database, self._broadcast.announce_from_any_thread)
+        def changed(tables: frozenset[str] | None) -> None:
+            # A change committed on the primary (here or on another workstation): the pages that refresh
+            # now read from the replica only once it has replayed that change.
+            database.reads.note_write()
+            self._broadcast.announce_from_any_thread(tables)
+
+        self._listener = ChangeListener(database, changed)
         self.window = MainWindow(ctx, account=session.account, base_args=base, daily_jobs=True)
         self.window.setWindowTitle(f"{self.window.windowTitle()} — {session.account.printed_name} ({login})")
         self.window.show()
@@ -241,13 +247,15 @@ class _Workstation:
 
     def _replace_pool(self, session: SignedIn, password: str) -> None:
         """The same person unlocked: a new verified session, so a new pool (the old token admits nobody)."""
-        from app.services.identity import person_engine
+        from app.services.identity import person_database
 
         assert self._database is not None and self._idle_lock is not None
-        old = self._database.engine
-        self._database.engine = person_engine(self._started.database.connect_args, session.account.login,
-                                              password, session)
+        fresh = person_database(self._started.database, session, password)
+        old, old_replica = self._database.engine, self._database.replica_engine
+        self._database.engine, self._database.replica_engine = fresh.engine, fresh.replica_engine
         old.dispose()
+        if old_replica is not None:
+            old_replica.dispose()
         self._idle_lock.set_session(session, password)
 
     def _switch_user(self, session: SignedIn, password: str) -> None:
@@ -267,6 +275,8 @@ class _Workstation:
             self._app.setQuitOnLastWindowClosed(True)
         if self._database is not None:
             self._database.engine.dispose()
+            if self._database.replica_engine is not None:
+                self._database.replica_engine.dispose()
 
 
 def _saved_language(paths: AppPaths) -> str:

@@ -22,7 +22,8 @@ from app.cli.common import UsageError, profile_of
 from app.config import AppPaths
 from app.errors import InvalidCredentials, InvalidInput
 
-__all__ = ["Credentials", "add_sign_in_options", "person_connection", "person_target", "read_credentials"]
+__all__ = ["Credentials", "add_sign_in_options", "person_connection", "person_database_of", "person_target",
+           "read_credentials"]
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,30 @@ def person_connection(args: argparse.Namespace, stdin: TextIO | None = None) -> 
                     end_session(connection, outcome.token)
         finally:
             connection.close()
+
+
+@contextlib.contextmanager
+def person_database_of(args: argparse.Namespace, stdin: TextIO | None = None) -> Iterator[Any]:
+    """The person's pools (the primary, and the profile's replica when it names one), as at the GUI;
+    signed out after. Refusals as for `person_connection`."""
+    from app.services.identity import PendingActivation, end_session, person_database, sign_in
+
+    credentials = read_credentials(args, stdin)
+    with person_target(args) as target:
+        outcome = sign_in(target.connect_args, login=credentials.login, password=credentials.password,
+                          code=credentials.code, idle_minutes=5)
+        if isinstance(outcome, PendingActivation):
+            outcome.close()
+            raise InvalidInput("This account has not been activated yet.",
+                               hint="Sign in once in the MedTrace window with the activation code.")
+        database = person_database(target, outcome, credentials.password)
+        try:
+            yield database
+        finally:
+            with contextlib.suppress(psycopg.Error), database.engine.connect() as conn:
+                end_session(conn.connection.driver_connection, outcome.token)  # type: ignore[arg-type]
+                conn.commit()
+            database.close()
 
 
 @contextlib.contextmanager

@@ -13,6 +13,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.config import AppPaths, Profile
 from app.db.embedded import EmbeddedServer
+from app.db.replica import ReadRoute, ReplicaStatus
+from app.db.uow import UnitOfWork
 from app.errors import DatabaseUnavailable
 
 CHANNEL = "medtrace_changes"
@@ -81,14 +83,40 @@ def explain_connection_failure(exc: BaseException, where: str) -> DatabaseUnavai
 
 @dataclass
 class Database:
-    """An engine plus what is needed to reach the same database again (further sessions, listeners)."""
+    """An engine plus what is needed to reach the same database again (further sessions, listeners).
+
+    With a replica (`replica_engine`, a pool on the profile's streaming replica), `read_uow()` gives the
+    heavy reads a READ ONLY unit of work there while it is up and close enough behind, and on the
+    primary otherwise; `uow()` (every write, every signature) is always the primary.
+    """
 
     engine: Engine
     connect_args: dict[str, str] = field(repr=False)  # may hold a password: never printed
     where: str
     server: EmbeddedServer | None = None
     started_server: bool = False
+    replica_engine: Engine | None = None
+    replica_args: dict[str, str] | None = field(default=None, repr=False)  # the replica's libpq keywords
+    replica_where: str = ""
+    replica_max_lag_seconds: int = 30
     _closed: bool = field(default=False, repr=False)
+    reads: ReadRoute = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Lambdas, not the engines: the workstation replaces its pools when the person unlocks.
+        self.reads = ReadRoute(lambda: self.engine, lambda: self.replica_engine, where=self.replica_where,
+                               max_lag_seconds=self.replica_max_lag_seconds)
+
+    def uow(self) -> UnitOfWork:
+        """A unit of work on the primary; its commits tell the read path to look for them (read-your-writes)."""
+        return UnitOfWork.for_engine(self.engine, on_commit=self.reads.note_write)
+
+    def read_uow(self) -> UnitOfWork:
+        """A READ ONLY unit of work for traces, reports and the dashboard (the replica when it may be used)."""
+        return self.reads.read_uow()
+
+    def replica_status(self, *, refresh: bool = False) -> ReplicaStatus:
+        return self.reads.status(refresh=refresh)
 
     def raw_connection(self, **overrides: str) -> psycopg.Connection:
         """A plain psycopg connection with the same parameters (LISTEN, a signer's fresh connection)."""
@@ -104,6 +132,8 @@ class Database:
             return
         self._closed = True
         self.engine.dispose()
+        if self.replica_engine is not None:
+            self.replica_engine.dispose()
         if self.server is not None and (self.started_server if stop_server is None else stop_server):
             self.server.stop()
 
@@ -117,16 +147,32 @@ def open_embedded(paths: AppPaths, *, database: str | None = None) -> Database:
 
 
 def open_server(profile: Profile, *, user: str, password: str) -> Database:
-    """Connect to a shared server as a person (TLS verified per the profile; SCRAM by the server)."""
+    """Connect to a shared server as a person (TLS verified per the profile; SCRAM by the server).
+
+    Only the primary is checked here: a replica that is down must not stop anyone from working (its
+    reads go to the primary, and the read path says so)."""
     args = {**profile.connect_args(), "user": user, "password": password}
-    return _checked(Database(_engine_for(args), args, f"{profile.host}:{profile.port}"))
+    replica_args = {**profile.replica_connect_args(), "user": user, "password": password} \
+        if profile.has_replica else None
+    return _checked(Database(_engine_for(args), args, f"{profile.host}:{profile.port}",
+                             **_replica_fields(profile, replica_args)))
 
 
 def server_target(profile: Profile) -> Database:
     """Where a shared server is, before anyone signs in: no connection is opened (people sign in
     with their own credentials; there is no owner connection to a shared server)."""
     args = profile.connect_args()
-    return Database(_engine_for(args), args, f"{profile.host}:{profile.port}")
+    replica_args = profile.replica_connect_args() if profile.has_replica else None
+    return Database(_engine_for(args), args, f"{profile.host}:{profile.port}",
+                    replica_args=replica_args, replica_where=profile.replica_where,
+                    replica_max_lag_seconds=profile.replica_max_lag_seconds)
+
+
+def _replica_fields(profile: Profile, replica_args: dict[str, str] | None) -> dict[str, object]:
+    if replica_args is None:
+        return {}
+    return {"replica_engine": _engine_for(replica_args), "replica_args": replica_args,
+            "replica_where": profile.replica_where, "replica_max_lag_seconds": profile.replica_max_lag_seconds}
 
 
 def _checked(db: Database) -> Database:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy import Engine
@@ -48,14 +49,17 @@ class UnitOfWork:
     until the process ends.)
     """
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], *,
+                 on_commit: Callable[[], None] | None = None) -> None:
+        """`on_commit` runs after each successful commit (the read path's read-your-writes)."""
         self._session_factory = session_factory
+        self._on_commit = on_commit
         self._depth = 0
         self.session: Session
 
     @classmethod
-    def for_engine(cls, engine: Engine) -> UnitOfWork:
-        return cls(sessionmaker(engine, expire_on_commit=False))
+    def for_engine(cls, engine: Engine, *, on_commit: Callable[[], None] | None = None) -> UnitOfWork:
+        return cls(sessionmaker(engine, expire_on_commit=False), on_commit=on_commit)
 
     def __enter__(self) -> UnitOfWork:
         if self._depth == 0:
@@ -83,6 +87,8 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        if self._on_commit is not None:
+            self._on_commit()
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -97,6 +103,12 @@ def translate_db_error(exc: DBAPIError) -> MedTraceError:
     hint = getattr(diag, "message_hint", None)
     if sqlstate in MEDTRACE_SQLSTATES:
         return MEDTRACE_SQLSTATES[sqlstate](primary, hint=hint)
+    if sqlstate == "40001" and "conflict with recovery" in primary:
+        # A hot standby cancels a read whose rows its replay must remove (the replica's own words).
+        return ConcurrentChange(
+            "The replica cancelled this read while it applied changes from the primary.",
+            hint="Try again. If it keeps happening with long reports, ask your database administrator to turn on "
+                 "hot_standby_feedback on the replica.")
     if sqlstate in ("40001", "40P01"):
         return ConcurrentChange(
             "Someone else changed the same records at the same moment.", hint="Reload and try again."
@@ -105,6 +117,10 @@ def translate_db_error(exc: DBAPIError) -> MedTraceError:
         return InvalidInput(f"This record already exists ({primary}).")
     if sqlstate.startswith("23"):
         return InvalidInput(f"The database refused the data: {primary}.")
+    if sqlstate == "25006":  # read_only_sql_transaction: a write attempted through the read path
+        return ComplianceError(
+            "This view only reads records; the change was not made.",
+            hint="Changes and signatures are made from the page for them, on the primary database.")
     if sqlstate == "42501":
         return ComplianceError("You do not have permission to do this.", hint=primary)
     if sqlstate.startswith("08") or exc.connection_invalidated or sqlstate == "57P01":

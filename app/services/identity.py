@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from psycopg import sql
 from sqlalchemy import Engine, event
 
-from app.db.engine import _engine_for, explain_connection_failure, workstation_name
+from app.db.engine import Database, _engine_for, explain_connection_failure, workstation_name
 from app.errors import (
     AccountLocked,
     ComplianceError,
@@ -192,6 +192,46 @@ def person_engine(base: dict[str, str], login: str, password: str, session: Sign
             )
 
     return engine
+
+
+def person_replica_engine(replica_base: dict[str, str], login: str, password: str, session: SignedIn) -> Engine:
+    """A pool of the person's connections to the profile's streaming replica (reads only).
+
+    A standby cannot record a verified backend, so each connection presents the session token in its
+    own setting, which row-level security checks there on every statement (migration 0013). The same
+    password, verified by the replica's PostgreSQL: the roles are replicated with the data.
+    """
+    # A short connect timeout: a replica that is out of reach costs a read at most this, then reads use the
+    # primary (and the replica is tried again only later: app.db.replica.DOWN_RETRY_SECONDS).
+    engine = _engine_for({**person_args(replica_base, login, password), "connect_timeout": "3"})
+
+    @event.listens_for(engine, "connect")
+    def _present_token(dbapi_connection: psycopg.Connection, _record: object) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('medtrace.session_token', %s, false)", (session.token,))
+            cursor.execute("SELECT pg_is_in_recovery(), mt_session_verified()")
+            standby, verified = cursor.fetchone()
+        dbapi_connection.commit()
+        # Not a standby at all: the read path's check says so and never reads there (RLS shows it nothing).
+        if standby and not verified:
+            # Right after signing in the replica may not have received the session yet; or it ended.
+            raise SessionEnded("The replica does not know this session (yet).",
+                               hint="Reads go to the primary until it does.")
+
+    return engine
+
+
+def person_database(target: Database, session: SignedIn, password: str) -> Database:
+    """The signed-in person's pools on `target`'s server (and on its replica, when the profile names one)."""
+    login = session.account.login
+    replica = None
+    if target.replica_args is not None:
+        replica = person_replica_engine(target.replica_args, login, password, session)
+    return Database(person_engine(target.connect_args, login, password, session),
+                    person_args(target.connect_args, login, password), target.where,
+                    replica_engine=replica,
+                    replica_args=person_args(target.replica_args, login, password) if replica is not None else None,
+                    replica_where=target.replica_where, replica_max_lag_seconds=target.replica_max_lag_seconds)
 
 
 def end_session(connection: psycopg.Connection, token: str) -> None:

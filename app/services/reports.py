@@ -193,8 +193,12 @@ def export_report(
     zone: dt.tzinfo | None = None,
     trusted_keys: Iterable[bytes] = (),
     progress: Progress | None = None,
+    read_uow: UnitOfWork | None = None,
 ) -> ExportResult:
     """Build, write and record one report (see the module docstring for the steps and guarantees).
+
+    The report's rows are read through `read_uow` when given (the read path: the profile's replica when
+    it may be used); the export is recorded through `uow`, on the primary.
 
     Raises InvalidInput (unknown report, parameter or format), NotFound (no such lot),
     NothingToReport (the parameters select nothing), ReportNotWritten (folder or disk), and lets any
@@ -212,8 +216,8 @@ def export_report(
     _check_folder(target)
     zone = zone or dt.datetime.now().astimezone().tzinfo
     assert zone is not None
-    document = build_document(uow, definition, values, language=language, zone=zone, generated_by=generated_by,
-                              trusted_keys=trusted_keys)
+    document = build_document(read_uow or uow, definition, values, language=language, zone=zone,
+                              generated_by=generated_by, trusted_keys=trusted_keys)
     temporary = _temporary_file(target)
     try:
         if fmt == PDF:

@@ -243,8 +243,8 @@ class DashboardPage(QWidget):
             return
         self._loading = True
         self._needs_refresh = False
-        new_uow, groups = self._ctx.new_uow, self._groups
-        self._ctx.runner.run(lambda _op: dashboard_snapshot(new_uow(), groups=groups),
+        read_uow, groups = self._ctx.read_uow, self._groups  # the replica when it may be used
+        self._ctx.runner.run(lambda _op: dashboard_snapshot(read_uow(), groups=groups),
                              on_done=self._on_loaded, on_failed=self._on_failed)
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Mapping
 from importlib import metadata
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QCoreApplication, QDateTime, QLocale, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import EMBEDDED
+from app.db.replica import LAGGING, REPLICA, ReplicaStatus
 from app.errors import MedTraceError
 from app.views import i18n
 from app.views.context import ViewContext
@@ -45,10 +47,12 @@ PAGE_KEYS = (
 # Pages built by their own issues: (module, class, what the constructor takes after the ViewContext).
 # "account" is the signed-in person; "base_args" the server's connection parameters (signing ceremonies
 # open a fresh connection as the signer).
-EXPIRY_JOB_INTERVAL_MS = 4 * 3600 * 1000
+REPLICA_WARNING_STYLE = "color: #2b1d00; background: #f2b630; border-radius: 3px; padding: 1px 6px;"
+REPLICA_CHECK_INTERVAL_MS = 10_000  # how often the status bar asks where the heavy reads go
+EXPIRY_JOB_INTERVAL_MS = 4 * 3600 * 1000  # the job is idempotent: a few runs a day make "daily" robust
 WINDOW_STATE_FILE = "windows.ini"  # per person: window geometry and language
 DEFAULT_SCREEN_SHARE = 0.85
-MIN_SIZE = QSize(1024, 700)  # the job is idempotent: a few runs a day make "daily" robust
+MIN_SIZE = QSize(1024, 700)
 
 BUILT_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "lots": ("app.views.lots_page", "LotsPage", ()),
@@ -448,8 +452,61 @@ class MainWindow(QMainWindow):
         self.busy.hide()
         self.refreshed_label = QLabel()
         bar.addWidget(self.database_label)
+        # Where traces, reports and the dashboard read: the profile's replica, or the primary and why.
+        self.replica_label = QLabel()
+        self.replica_label.setObjectName("replicaLabel")
+        self.replica_label.hide()
+        bar.addWidget(self.replica_label)
+        if self._ctx.replica_status is not None:
+            self._replica_timer = QTimer(self)
+            self._replica_timer.setInterval(REPLICA_CHECK_INTERVAL_MS)
+            self._replica_timer.timeout.connect(self.check_replica)
+            self._replica_timer.start()
+            QTimer.singleShot(0, self.check_replica)
         bar.addPermanentWidget(self.busy)
         bar.addPermanentWidget(self.refreshed_label)
+
+    def check_replica(self) -> None:
+        """Ask off the GUI thread where the heavy reads go now; the label follows."""
+        status_of = self._ctx.replica_status
+        if status_of is None:
+            return
+        def shown(status: ReplicaStatus) -> None:
+            if shiboken6.isValid(self):  # the window may have closed while the check ran
+                self.show_replica_status(status)
+
+        self._ctx.runner.run(lambda _op: status_of(), on_done=shown,
+                             on_failed=lambda exc: log.warning("replica check failed: %s", exc), quiet=True)
+
+    def show_replica_status(self, status: ReplicaStatus) -> None:
+        """The label: reading from the replica, or from the primary and why (lagging, unavailable)."""
+        label = self.replica_label
+        if not status.configured:
+            label.hide()
+            return
+        where = status.where
+        if status.state == REPLICA:
+            label.setText(self.tr("Reading from the replica"))
+            label.setToolTip(self.tr("Traces, reports and the dashboard read from the replica at %1; changes and "
+                                     "signatures go to the primary.").replace("%1", where))
+            label.setStyleSheet("")
+        else:
+            if status.state == LAGGING and status.lag_seconds is not None:
+                text = self.tr("Replica %1 s behind — reading from the primary").replace(
+                    "%1", f"{status.lag_seconds:.0f}")
+                why = self.tr("The replica at %1 is more than %2 s behind the primary.").replace(
+                    "%1", where).replace("%2", str(status.max_lag_seconds))
+            elif status.state == LAGGING:
+                text = self.tr("Replica not caught up — reading from the primary")
+                why = self.tr("The replica at %1 has not caught up with the primary yet.").replace("%1", where)
+            else:
+                text = self.tr("Replica unavailable — reading from the primary")
+                why = self.tr("The replica at %1 cannot be reached.").replace("%1", where)
+            label.setText(text)
+            label.setToolTip(why + " " + self.tr("Traces, reports and the dashboard read from the primary "
+                                                 "meanwhile; nothing is lost."))
+            label.setStyleSheet(REPLICA_WARNING_STYLE)
+        label.show()
 
     def _on_busy_changed(self, busy: bool) -> None:
         self.busy.setVisible(busy)

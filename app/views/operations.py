@@ -98,6 +98,7 @@ class OperationRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(4)
         self._running: set[Operation[Any]] = set()
+        self._quiet: set[Operation[Any]] = set()
         self._broadcast = broadcast
 
     def run(
@@ -108,8 +109,12 @@ class OperationRunner(QObject):
         on_failed: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int, str], None] | None = None,
         changes: Iterable[str] = (),
+        quiet: bool = False,
     ) -> Operation[T]:
-        """Run `work(context)` off the GUI thread; `changes` names tables to broadcast on success."""
+        """Run `work(context)` off the GUI thread; `changes` names tables to broadcast on success.
+
+        A `quiet` operation (a periodic background check) neither shows the busy indicator nor counts
+        as a refresh."""
         operation: Operation[T] = Operation(work)
         changed = frozenset(changes)
 
@@ -129,6 +134,9 @@ class OperationRunner(QObject):
                 self.failed.emit(exc)
 
         def _finished() -> None:
+            if quiet:
+                self._quiet.discard(operation)
+                return
             self._running.discard(operation)
             if not self._running:
                 self.busy_changed.emit(False)
@@ -138,9 +146,12 @@ class OperationRunner(QObject):
         operation.signals.finished.connect(_finished)
         if on_progress is not None:
             operation.signals.progressed.connect(on_progress)
-        if not self._running:
-            self.busy_changed.emit(True)
-        self._running.add(operation)
+        if quiet:
+            self._quiet.add(operation)  # kept alive until it reports back
+        else:
+            if not self._running:
+                self.busy_changed.emit(True)
+            self._running.add(operation)
         self._pool.start(operation)
         return operation
 

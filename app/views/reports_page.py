@@ -265,7 +265,7 @@ class ReportsPage(QWidget):
         self.output_input.setText(target)
         fmt = self.format_combo.currentData()
         language = self.language_combo.currentData()
-        new_uow = self._ctx.new_uow
+        new_uow, read_uow = self._ctx.new_uow, self._ctx.read_uow  # rows from the replica, the record on the primary
         config_dir = self._ctx.paths.config_dir
         signer = f"{self._account.printed_name} ({self._account.login})"
 
@@ -283,7 +283,7 @@ class ReportsPage(QWidget):
 
             return export_report(new_uow(), report=definition.key, params=params, fmt=fmt, out=Path(target),
                                  language=language, generated_by=signer, trusted_keys=load_trusted_keys(config_dir),
-                                 progress=progress)
+                                 progress=progress, read_uow=read_uow())
 
         self.result = None
         self._set_running(True)
@@ -408,8 +408,8 @@ class ReportsPage(QWidget):
         if not isinstance(widget, QLineEdit) or not widget.text().strip():
             return
         prefix = widget.text().strip()
-        new_uow = self._ctx.new_uow
-        self._ctx.runner.run(lambda _op: find_lots(new_uow(), prefix=prefix),
+        read_uow = self._ctx.read_uow
+        self._ctx.runner.run(lambda _op: find_lots(read_uow(), prefix=prefix),
                              on_done=self._alive(self._on_lots_found), on_failed=self._alive(lambda _exc: None))
 
     def _on_lots_found(self, lots: list[LotChoice]) -> None:
@@ -419,8 +419,8 @@ class ReportsPage(QWidget):
             widget.completer().complete()
 
     def _load_users(self) -> None:
-        new_uow = self._ctx.new_uow
-        self._ctx.runner.run(lambda _op: known_users(new_uow()), on_done=self._alive(self._on_users),
+        read_uow = self._ctx.read_uow
+        self._ctx.runner.run(lambda _op: known_users(read_uow()), on_done=self._alive(self._on_users),
                              on_failed=self._alive(lambda _exc: None))
 
     def _on_users(self, users: list[str]) -> None:

@@ -279,10 +279,10 @@ class TracePage(QWidget):
         serial = self.serial_input.text().strip() or None
         direction = "forward" if self.forward_button.isChecked() else "backward"
         self._query = (lot_no, di, serial)
-        new_uow = self._ctx.new_uow
+        read_uow = self._ctx.read_uow  # the replica when it may be used
 
         def work(op: OperationContext) -> _Shown:
-            result = trace_lot(new_uow(), direction=direction, lot_no=lot_no, di=di, serial=serial,
+            result = trace_lot(read_uow(), direction=direction, lot_no=lot_no, di=di, serial=serial,
                                detail_limit=DETAIL_LIMIT, checkpoint=op.check_cancelled)
             op.check_cancelled()
             # Everything the page shows is prepared here, off the GUI thread (a hub lot's result is
@@ -335,11 +335,11 @@ class TracePage(QWidget):
         lot_no, di, serial = self._query
         headers = [self.consignee_model.headerData(c, Qt.Orientation.Horizontal)
                    for c in range(self.consignee_model.columnCount())]
-        new_uow = self._ctx.new_uow
+        read_uow = self._ctx.read_uow
         labels = self._kind_labels()
 
         def work(op: OperationContext) -> str:
-            lines = iter_consignees(new_uow(), lot_no=lot_no, di=di, serial=serial)
+            lines = iter_consignees(read_uow(), lot_no=lot_no, di=di, serial=serial)
             rows = (self._consignee_cells(c, labels) for c in lines)
             _write_rows(path, headers, rows, op.check_cancelled)
             return str(path)

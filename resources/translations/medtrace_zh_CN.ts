@@ -2545,7 +2545,7 @@
 <context>
     <name>ErrorBanner</name>
     <message>
-        <location filename="../../app/views/main_window.py" line="+110"/>
+        <location filename="../../app/views/main_window.py" line="+114"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
@@ -3977,7 +3977,52 @@
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+47"/>
+        <source>Reading from the replica</source>
+        <translation>正在从只读副本读取</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Traces, reports and the dashboard read from the replica at %1; changes and signatures go to the primary.</source>
+        <translation>追溯、报告和仪表板从只读副本 %1 读取；所有修改和电子签名都写入主数据库。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Replica %1 s behind — reading from the primary</source>
+        <translation>只读副本落后 %1 秒 — 正在从主数据库读取</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The replica at %1 is more than %2 s behind the primary.</source>
+        <translation>只读副本 %1 落后主数据库超过 %2 秒。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Replica not caught up — reading from the primary</source>
+        <translation>只读副本尚未同步 — 正在从主数据库读取</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The replica at %1 has not caught up with the primary yet.</source>
+        <translation>只读副本 %1 尚未与主数据库同步。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Replica unavailable — reading from the primary</source>
+        <translation>只读副本不可用 — 正在从主数据库读取</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The replica at %1 cannot be reached.</source>
+        <translation>无法连接只读副本 %1。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Traces, reports and the dashboard read from the primary meanwhile; nothing is lost.</source>
+        <translation>在此期间，追溯、报告和仪表板从主数据库读取；不会丢失任何数据。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Updated %1</source>
         <translation>更新于 %1</translation>
     </message>

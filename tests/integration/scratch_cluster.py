@@ -20,6 +20,8 @@ from pathlib import Path
 from app.db.embedded import EmbeddedServer
 
 SUPERUSER = "postgres"
+# What a primary's pg_hba needs so that `base_backup_into` (pg_basebackup) and its standby may stream.
+REPLICATION_HBA = f"local replication {SUPERUSER} trust"
 
 
 def free_port() -> int:
@@ -108,6 +110,44 @@ class ScratchCluster:
     def psql(self, sql: str, database: str = "postgres") -> str:
         return self._run("psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", "-h", str(self.socket_dir),
                          "-p", str(self.port), "-U", SUPERUSER, "-d", database, "-c", sql).stdout
+
+    def base_backup_into(self, root: Path) -> ScratchCluster:
+        """A hot standby of this cluster in `root` (pg_basebackup -R: it streams from here), not started.
+
+        This cluster needs `local replication postgres trust` in its pg_hba (see `REPLICATION_HBA`); the
+        standby gets its own port and socket folder, the rest of the configuration is this one's."""
+        standby = ScratchCluster(root, self.bin_dir)
+        root.mkdir(parents=True, exist_ok=True)
+        standby.pgdata.mkdir(mode=0o700)
+        standby.give(standby.pgdata, 0o700)
+        standby.give(standby.socket_dir, 0o755)
+        if standby.run_as is not None:
+            EmbeddedServer(standby.pgdata)._prepare_ownership()
+        self._run("pg_basebackup", "-h", str(self.socket_dir), "-p", str(self.port), "-U", SUPERUSER,
+                  "-D", str(standby.pgdata), "-R", "-X", "stream", "--checkpoint=fast", timeout=300)
+        with (standby.pgdata / "postgresql.conf").open("a", encoding="utf-8") as handle:
+            handle.write(f"\nport = {standby.port}\nunix_socket_directories = '{standby.socket_dir}'\n")
+        return standby
+
+    def wait_until_hot(self, timeout: float = 60) -> None:
+        """Wait until this standby accepts read-only connections (hot standby reached consistency)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self.psql("SELECT pg_is_in_recovery()").strip() == "t":
+                    return
+            except RuntimeError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the standby did not accept connections: {self.log()[-2000:]}")
+            time.sleep(0.2)
+
+    def stop_server(self) -> None:
+        """Stop the server but keep its folders (a test that starts it again)."""
+        subprocess.run([str(self.bin_dir / "pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.pgdata)],
+                       capture_output=True, user=self.run_as, check=False, timeout=90, cwd="/")
 
     def log(self) -> str:
         path = self.pgdata / "server.log"

@@ -133,6 +133,51 @@ def test_a_saved_server_profile_reads_back_the_same(paths: AppPaths, tmp_path: P
     assert "password" not in paths.profiles_file.read_text(encoding="utf-8")
 
 
+def test_a_profile_names_a_replica_that_reads_with_the_primarys_settings(paths: AppPaths) -> None:
+    _profiles(paths, "[profile plant]\nhost = db.example\nport = 5433\nreplica_host = replica.example\n")
+    profile = load_profiles(paths)["plant"]
+    assert profile.has_replica and profile.replica_where == "replica.example:5433"
+    assert profile.replica_max_lag_seconds == 30
+    assert profile.replica_connect_args() == {
+        "host": "replica.example", "port": "5433", "dbname": "medtrace", "sslmode": "verify-full",
+    }
+
+
+def test_without_replica_lines_a_profile_has_no_replica(paths: AppPaths) -> None:
+    _profiles(paths, "[profile plant]\nhost = db.example\n")
+    profile = load_profiles(paths)["plant"]
+    assert not profile.has_replica
+    with pytest.raises(ConfigurationError, match="names no replica"):
+        profile.replica_connect_args()
+
+
+@pytest.mark.parametrize(("lines", "problem"), [
+    ("replica_host = r.example\nreplica_port = five", "replica_port must be a number"),
+    ("replica_host = r.example\nreplica_port = 70000", "replica_port 70000 is outside 1–65535"),
+    ("replica_host = r.example\nreplica_max_lag_seconds = soon", "must be a whole number of seconds"),
+    ("replica_host = r.example\nreplica_max_lag_seconds = 0", "between 1 and 86400"),
+    ("replica_port = 5434", "replica_port is set but replica_host is not"),
+    ("replica_host = db.example", "the replica is the primary itself"),
+])
+def test_an_unusable_replica_is_refused_with_the_reason(paths: AppPaths, lines: str, problem: str) -> None:
+    _profiles(paths, f"[profile plant]\nhost = db.example\n{lines}\n")
+    with pytest.raises(ConfigurationError, match=problem):
+        load_profiles(paths)
+
+
+def test_the_embedded_database_cannot_name_a_replica(paths: AppPaths) -> None:
+    _profiles(paths, "[profile local]\nkind = embedded\nreplica_host = r.example\n")
+    with pytest.raises(ConfigurationError, match="embedded database has no replica"):
+        load_profiles(paths)
+
+
+def test_a_saved_profile_keeps_its_replica(paths: AppPaths) -> None:
+    profile = Profile(name="plant", kind="server", host="db.example", replica_host="replica.example",
+                      replica_port=5434, replica_max_lag_seconds=10)
+    save_profile(paths, profile)
+    assert load_profiles(paths)["plant"] == profile
+
+
 def test_settings_default_when_the_file_is_absent(paths: AppPaths) -> None:
     assert load_settings(paths) == Settings(language="auto", idle_lock_minutes=15, profile="embedded")
 
