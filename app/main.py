@@ -92,7 +92,9 @@ def _run_main_window(
             return EXIT_OK  # the person chose not to sign in
         # From here on the workstation works as the person, under row-level security: the owner's
         # (superuser) pool is closed; its server handle stays to stop the server at exit.
-        started.database.engine.dispose()
+        from app.db.engine import retire_engine
+
+        retire_engine(started.database.engine)
         session, password = signed_in
         if not started.profile.is_embedded:
             try:
@@ -247,15 +249,16 @@ class _Workstation:
 
     def _replace_pool(self, session: SignedIn, password: str) -> None:
         """The same person unlocked: a new verified session, so a new pool (the old token admits nobody)."""
+        from app.db.engine import retire_engine
         from app.services.identity import person_database
 
         assert self._database is not None and self._idle_lock is not None
         fresh = person_database(self._started.database, session, password)
         old, old_replica = self._database.engine, self._database.replica_engine
         self._database.engine, self._database.replica_engine = fresh.engine, fresh.replica_engine
-        old.dispose()
+        retire_engine(old)
         if old_replica is not None:
-            old_replica.dispose()
+            retire_engine(old_replica)
         self._idle_lock.set_session(session, password)
 
     def _switch_user(self, session: SignedIn, password: str) -> None:
@@ -274,9 +277,7 @@ class _Workstation:
             self.window.deleteLater()
             self._app.setQuitOnLastWindowClosed(True)
         if self._database is not None:
-            self._database.engine.dispose()
-            if self._database.replica_engine is not None:
-                self._database.replica_engine.dispose()
+            self._database.release_pools()
 
 
 def _saved_language(paths: AppPaths) -> str:

@@ -46,6 +46,22 @@ def _engine_for(connect_args: Mapping[str, str], *, pool_size: int = 5) -> Engin
     return engine
 
 
+def retire_engine(engine: Engine) -> None:
+    """Close an engine's pool for good, including connections that background work still holds.
+
+    `Engine.dispose()` closes only the connections that are checked in; one that an operation is still
+    using (the daily expiry job, a report) would go back into the orphaned pool when it finishes and stay
+    open until garbage collection finds it. Here the old pool closes each one as it comes back.
+    """
+    retired = engine.pool
+    engine.dispose()
+
+    @event.listens_for(retired, "checkin")
+    def _close_on_return(_dbapi_connection: object, record: object) -> None:
+        if record is not None:
+            record.invalidate()  # type: ignore[attr-defined]  # closes the DBAPI connection
+
+
 def explain_connection_failure(exc: BaseException, where: str) -> DatabaseUnavailable:
     """One clear sentence and a next step for every way a connection fails; never the password."""
     detail = str(getattr(exc, "orig", exc) or exc)
@@ -126,14 +142,18 @@ class Database:
         except psycopg.OperationalError as exc:
             raise explain_connection_failure(exc, self.where) from None
 
+    def release_pools(self) -> None:
+        """Close the primary's and the replica's pools (the server, if any, keeps running)."""
+        retire_engine(self.engine)
+        if self.replica_engine is not None:
+            retire_engine(self.replica_engine)
+
     def close(self, *, stop_server: bool | None = None) -> None:
         """Release connections; stop the embedded server if this process started it."""
         if self._closed:
             return
         self._closed = True
-        self.engine.dispose()
-        if self.replica_engine is not None:
-            self.replica_engine.dispose()
+        self.release_pools()
         if self.server is not None and (self.started_server if stop_server is None else stop_server):
             self.server.stop()
 
