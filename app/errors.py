@@ -1,16 +1,48 @@
 """Errors whose message is written for the person at the workstation, not for a developer."""
 
+from __future__ import annotations
+
+from typing import Self
+
+from app.messages import Params, english, render, render_hint
+
 
 class MedTraceError(Exception):
-    """Base of every error the user may see; the message says what is wrong and what to do next."""
+    """Base of every error the user may see; the message says what is wrong and what to do next.
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    With a `message_id` (app.messages), `message` and `hint` are rendered in the language the person
+    reads (the GUI's, or the CLI's --language); the English text given here is the fallback.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None, message_id: str | None = None,
+                 params: Params = ()) -> None:
         super().__init__(message)
-        self.message = message
-        self.hint = hint
+        self.english_message = message
+        self.english_hint = hint
+        self.message_id = message_id
+        self.params = params
+
+    @classmethod
+    def of(cls, message_id: str, /, *args: object, hint: str | None = None, **params: object) -> Self:
+        """The catalogue's message `message_id` with its parameters (positional or named, not both).
+
+        `hint` is the next step when the catalogue has none for this message (the database's own hint).
+        """
+        values: Params = params if params else args
+        message, catalogue_hint = english(message_id, values)
+        return cls(message, hint=catalogue_hint or hint or None, message_id=message_id, params=values)
+
+    @property
+    def message(self) -> str:
+        return render(self.message_id, self.params, fallback=self.english_message)
+
+    @property
+    def hint(self) -> str | None:
+        return render_hint(self.message_id, self.params, fallback=self.english_hint)
 
     def __str__(self) -> str:
-        return f"{self.message}\n{self.hint}" if self.hint else self.message
+        message, hint = self.message, self.hint
+        return f"{message}\n{hint}" if hint else message
 
 
 class ConfigurationError(MedTraceError):

@@ -14,6 +14,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+from app import messages
 from app.cli import (
     audit,
     backup,
@@ -52,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
                              help="print one JSON document")
 
     parser = Parser(prog="medtrace", description="MedTrace QA Workstation", parents=[top])
-    parser.add_argument("--language", choices=["zh_CN", "en"], help="GUI language for this run")
+    parser.add_argument("--language", choices=["zh_CN", "en"],
+                        help="language of the GUI and of messages for this run")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
     for group in GROUPS:
         group.add_parsers(sub, common)
@@ -71,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     want_json = "--json" in argv
     try:
         args = build_parser().parse_args(argv)
+        if args.language:
+            messages.set_language(args.language)  # errors and refusals in the language asked for
         if args.command is None:
             from app.main import run_gui
 
@@ -98,4 +102,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _report(exc: MedTraceError, want_json: bool) -> None:
     print(f"medtrace: {exc}", file=sys.stderr)
     if want_json:
-        print(json.dumps({"error": exc.message, "hint": exc.hint}, ensure_ascii=False))
+        print(json.dumps({"error": exc.message, "hint": exc.hint, "message_id": exc.message_id,
+                          "params": exc.params}, ensure_ascii=False, default=str))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from types import TracebackType
 
+import psycopg
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -94,38 +96,60 @@ class UnitOfWork:
         self.session.rollback()
 
 
-def translate_db_error(exc: DBAPIError) -> MedTraceError:
-    """The database's own words for rule violations; plain language for the rest."""
-    orig = exc.orig
+def database_message(diag: object) -> tuple[str | None, list[object]]:
+    """The message id and parameters a refusal carries in its DETAIL (migration 0014), if it carries them."""
+    detail = getattr(diag, "message_detail", None)
+    if not detail or not detail.startswith("{"):
+        return None, []
+    try:
+        said = json.loads(detail)
+    except ValueError:
+        return None, []
+    message_id, params = said.get("id"), said.get("params", [])
+    if not isinstance(message_id, str) or not isinstance(params, list):
+        return None, []
+    return message_id, params
+
+
+def explain_database_error(orig: BaseException, *, connection_lost: bool = False) -> MedTraceError:
+    """The database's own words for rule violations (in the reader's language); plain language for the rest."""
     sqlstate = getattr(orig, "sqlstate", None) or ""
     diag = getattr(orig, "diag", None)
-    primary = getattr(diag, "message_primary", None) or str(orig).splitlines()[0]
+    text = str(orig)
+    primary = getattr(diag, "message_primary", None) or (text.splitlines()[0] if text else "")
     hint = getattr(diag, "message_hint", None)
+    message_id, params = database_message(diag)
+    said = {"hint": hint, "message_id": message_id, "params": params}
     if sqlstate in MEDTRACE_SQLSTATES:
-        return MEDTRACE_SQLSTATES[sqlstate](primary, hint=hint)
+        return MEDTRACE_SQLSTATES[sqlstate](primary, **said)
+    if sqlstate.startswith(("MTV", "MTA")):
+        return InvalidInput(primary, **said)
+    if sqlstate.startswith("MT"):  # every rule of ours words its refusal for people
+        return ComplianceError(primary, **said)
     if sqlstate == "40001" and "conflict with recovery" in primary:
         # A hot standby cancels a read whose rows its replay must remove (the replica's own words).
-        return ConcurrentChange(
-            "The replica cancelled this read while it applied changes from the primary.",
-            hint="Try again. If it keeps happening with long reports, ask your database administrator to turn on "
-                 "hot_standby_feedback on the replica.")
+        return ConcurrentChange.of("db.replica_cancelled")
     if sqlstate in ("40001", "40P01"):
-        return ConcurrentChange(
-            "Someone else changed the same records at the same moment.", hint="Reload and try again."
-        )
+        return ConcurrentChange.of("db.concurrent_change")
     if sqlstate == "23505":
-        return InvalidInput(f"This record already exists ({primary}).")
+        return InvalidInput.of("db.already_exists", detail=primary)
     if sqlstate.startswith("23"):
-        return InvalidInput(f"The database refused the data: {primary}.")
+        return InvalidInput.of("db.refused_data", detail=primary)
     if sqlstate == "25006":  # read_only_sql_transaction: a write attempted through the read path
-        return ComplianceError(
-            "This view only reads records; the change was not made.",
-            hint="Changes and signatures are made from the page for them, on the primary database.")
+        return ComplianceError.of("db.read_only")
     if sqlstate == "42501":
-        return ComplianceError("You do not have permission to do this.", hint=primary)
-    if sqlstate.startswith("08") or exc.connection_invalidated or sqlstate == "57P01":
-        return DatabaseUnavailable(
-            "The connection to the database was lost; nothing was saved.",
-            hint="Check the network or the server, then try again.",
-        )
-    return ComplianceError(f"The database refused the operation: {primary}.", hint=hint)
+        if message_id is not None or (primary and not primary.startswith("permission denied")):
+            return ComplianceError(primary, **said)  # the functions' own words
+        return ComplianceError.of("db.permission_denied", detail=primary)  # PostgreSQL's own grant check
+    if (connection_lost or isinstance(orig, psycopg.OperationalError) or sqlstate.startswith("08")
+            or sqlstate == "57P01"):
+        return DatabaseUnavailable.of("db.connection_lost")
+    if message_id is not None:
+        return ComplianceError(primary, **said)
+    return ComplianceError.of("db.refused", detail=primary, hint=hint)
+
+
+def translate_db_error(exc: DBAPIError) -> MedTraceError:
+    """`explain_database_error` for an error that came through SQLAlchemy."""
+    return explain_database_error(exc.orig if exc.orig is not None else exc,
+                                  connection_lost=bool(exc.connection_invalidated))

@@ -6,6 +6,8 @@ the renderers (no Qt here); the Reports page translates only its own widgets.
 
 from __future__ import annotations
 
+from app.messages import vocabulary as vocabulary_words
+
 WORDS: dict[str, tuple[str, str]] = {
     # page template
     "number": ("No.", "编号"),
@@ -324,17 +326,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "rl_blank": ("______________________________", "______________________________"),
 }
 
-STATUS_WORDS: dict[str, tuple[str, str]] = {
-    "quarantine": ("quarantine", "待检"),
-    "under_review": ("under review", "审核中"),
-    "released": ("released", "已放行"),
-    "rejected": ("rejected", "不合格"),
-    "on_hold": ("on hold", "暂停放行"),
-    "recalled": ("recalled", "已召回"),
-    "expired": ("expired", "已失效"),
-    "open": ("open", "未关闭"),
-    "closed": ("closed", "已关闭"),
-}
+STATUS_WORDS = vocabulary_words.STATUS_WORDS  # one list for reports and messages
 
 KIND_WORDS: dict[str, tuple[str, str]] = {
     "manufacturer": ("our site", "本企业"),

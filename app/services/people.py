@@ -21,8 +21,8 @@ from typing import Any
 
 import psycopg
 
-from app.db.uow import MEDTRACE_SQLSTATES
-from app.errors import ComplianceError, DatabaseUnavailable, InvalidInput, MedTraceError, SessionEnded
+from app.db.uow import explain_database_error
+from app.errors import MedTraceError
 from app.security.permissions import GROUPS
 from app.services.identity import bootstrap_first_admin
 
@@ -70,28 +70,7 @@ class SecurityAlert:
 
 def database_error(exc: psycopg.Error) -> MedTraceError:
     """The database's own words for a refusal (it writes them for people); plain words otherwise."""
-    sqlstate = exc.sqlstate or ""
-    text = str(exc)
-    primary = exc.diag.message_primary or (text.splitlines()[0] if text else "")
-    hint = exc.diag.message_hint
-    if sqlstate == "MTA01":
-        return SessionEnded(primary, hint=hint)
-    if sqlstate.startswith("MTV") or sqlstate.startswith("MTA"):
-        return InvalidInput(primary, hint=hint)
-    if sqlstate in MEDTRACE_SQLSTATES:
-        return MEDTRACE_SQLSTATES[sqlstate](primary, hint=hint)
-    if sqlstate.startswith("MT"):  # every rule of ours words its refusal for people
-        return ComplianceError(primary, hint=hint)
-    if sqlstate == "42501":
-        if not primary or primary.startswith("permission denied"):  # PostgreSQL's own grant check
-            return ComplianceError("You do not have permission to do this.", hint=primary or None)
-        return ComplianceError(primary, hint=hint)  # the functions' own words
-    if isinstance(exc, psycopg.OperationalError) or sqlstate.startswith("08") or sqlstate == "57P01":
-        return DatabaseUnavailable(
-            "The connection to the database was lost; nothing was changed.",
-            hint="Check the network or the server, then try again.",
-        )
-    return ComplianceError(f"The database refused the operation: {primary}", hint=hint)
+    return explain_database_error(exc)
 
 
 def _call(conn: psycopg.Connection, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from app import messages
 from app.resources import TRANSLATIONS
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class Translation:
         QLocale.setDefault(self.previous_locale)
         if _current is self:
             _current = None
+            messages.set_language(ENGLISH)
 
 
 def install_translation(language: str, translations_dir: Path = TRANSLATIONS) -> Translation:
@@ -71,6 +73,7 @@ def install_translation(language: str, translations_dir: Path = TRANSLATIONS) ->
         QLocale.setDefault(locale)
     global _current
     _current = translation
+    messages.set_language(language)  # the database's and the services' messages speak it too
     return translation
 
 

@@ -1,0 +1,41 @@
+"""Stored values shown in the reader's words (DESIGN §8): lot statuses, party kinds, recall words."""
+
+from __future__ import annotations
+
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "quarantine": ("quarantine", "待检"),
+    "under_review": ("under review", "审核中"),
+    "released": ("released", "已放行"),
+    "rejected": ("rejected", "不合格"),
+    "on_hold": ("on hold", "暂停放行"),
+    "recalled": ("recalled", "已召回"),
+    "expired": ("expired", "已失效"),
+    "open": ("open", "未关闭"),
+    "closed": ("closed", "已关闭"),
+}
+
+OPERATION_WORDS: dict[str, tuple[str, str]] = {
+    "insert": ("insert", "新增"), "INSERT": ("INSERT", "新增"),
+    "update": ("update", "修改"), "UPDATE": ("UPDATE", "修改"),
+    "delete": ("delete", "删除"), "DELETE": ("DELETE", "删除"),
+    "truncate": ("truncate", "清空"), "TRUNCATE": ("TRUNCATE", "清空"),
+}
+
+# GMP tables as the database names them in its messages (underscores read as spaces).
+TABLE_WORDS: dict[str, tuple[str, str]] = {
+    "lot": ("lot", "批次"), "product": ("product", "产品"), "party": ("party", "单位"),
+    "movement": ("movement", "库存移动"), "qc result": ("QC result", "检验结果"), "deviation": ("deviation", "偏差"),
+    "genealogy edge": ("genealogy edge", "批次谱系"), "serial unit": ("serial unit", "序列号单元"),
+    "expiry policy": ("expiry policy", "效期策略"), "expiry alert": ("expiry alert", "效期预警"),
+    "company profile": ("company profile", "企业信息"), "work calendar": ("work calendar", "工作日历"),
+    "shelf life override": ("shelf-life exception", "效期例外批准"), "label verification": ("label check", "标签核对"),
+    "recall case": ("recall", "召回"), "recall consignee": ("recall consignee", "召回收货单位"),
+    "recall return": ("recall return", "召回退货"), "recall check": ("effectiveness check", "有效性检查"),
+    "person": ("person", "用户"),
+}
+
+VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
+    "status": STATUS_WORDS,
+    "operation": OPERATION_WORDS,
+    "table": TABLE_WORDS,
+}
