@@ -209,3 +209,20 @@ def chain(committed: Database, owner_conn: psycopg.Connection):  # -> tests.inte
     from tests.integration.recall_scenario import build_chain
 
     return build_chain(owner_conn)
+
+
+@pytest.fixture
+def chinese() -> Iterator[None]:
+    """Messages shown in Simplified Chinese for the test (as for a person whose workstation speaks it)."""
+    from app import messages
+
+    messages.set_language("zh_CN")
+    try:
+        yield
+    finally:
+        messages.set_language("en")
+
+
+def has_chinese(text: str | None) -> bool:
+    """Whether a text the person reads is written in Chinese (CJK ideographs in it)."""
+    return bool(text) and any("\u4e00" <= ch <= "\u9fff" for ch in text)

@@ -2722,10 +2722,160 @@ BEGIN
 END $function$;
 """
 
+# The release checklist's sentences (printed in release records) get their ids too: a fourth column,
+# `message` ({"id", "params"}), beside the English `detail`. A new result column needs DROP and CREATE;
+# nothing depends on the function in the catalogue (plpgsql and string SQL bodies are not tracked), and
+# its one grant is given again.
+CHECKLIST_UPGRADE = r"""
+CREATE FUNCTION mt_message(p_id text, p_params jsonb DEFAULT '[]') RETURNS jsonb
+LANGUAGE sql IMMUTABLE SET search_path = public, pg_catalog, pg_temp AS $$
+  SELECT jsonb_build_object('id', p_id, 'params', p_params)
+$$;
+GRANT EXECUTE ON FUNCTION mt_message(text, jsonb) TO medtrace_person;
+DROP FUNCTION mt_lot_checklist(bigint);
+CREATE OR REPLACE FUNCTION public.mt_lot_checklist(p_lot bigint)
+ RETURNS TABLE(item text, ok boolean, detail text, message jsonb)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'public', 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  n_qc integer;
+  n_failed integer;
+  failed_names text;
+  n_open integer;
+  open_numbers text;
+  last_change bigint := coalesce(mt_lot_last_change(p_lot), 0);
+  label label_verification%ROWTYPE;
+  review audit_review%ROWTYPE;
+BEGIN
+  SELECT count(*), count(*) FILTER (WHERE NOT passed),
+         string_agg(test_name, ', ' ORDER BY id) FILTER (WHERE NOT passed)
+    INTO n_qc, n_failed, failed_names FROM qc_result WHERE lot_id = p_lot;
+  item := 'qc_results';
+  ok := n_qc > 0 AND n_failed = 0;
+  detail := CASE WHEN n_qc = 0 THEN 'No QC results are recorded for this lot.'
+                 WHEN n_failed > 0 THEN format('%s of %s QC results are out of specification: %s.', n_failed, n_qc,
+                                               failed_names)
+                 ELSE format('%s QC results, all within specification.', n_qc) END;
+  message := CASE WHEN n_qc = 0 THEN mt_message('checklist.no_qc')
+                  WHEN n_failed > 0 THEN mt_message('checklist.qc_out_of_spec', jsonb_build_array(n_failed, n_qc, failed_names))
+                  ELSE mt_message('checklist.qc_ok', jsonb_build_array(n_qc)) END;
+  RETURN NEXT;
+
+  SELECT count(*), string_agg(number, ', ' ORDER BY id) INTO n_open, open_numbers
+    FROM deviation WHERE lot_id = p_lot AND status <> 'closed';
+  item := 'deviations';
+  ok := n_open = 0;
+  detail := CASE WHEN n_open = 0 THEN 'No open deviations.'
+                 ELSE format('%s open deviation(s): %s.', n_open, open_numbers) END;
+  message := CASE WHEN n_open = 0 THEN mt_message('checklist.no_open_deviations')
+                  ELSE mt_message('checklist.open_deviations', jsonb_build_array(n_open, open_numbers)) END;
+  RETURN NEXT;
+
+  SELECT * INTO label FROM label_verification WHERE lot_id = p_lot ORDER BY id DESC LIMIT 1;
+  item := 'label_verified';
+  ok := FOUND AND label.matched AND NOT EXISTS (
+          SELECT FROM audit_entry a WHERE a.table_name = 'lot' AND a.record_id = p_lot::text
+             AND a.at > label.verified_at AND a.action = 'UPDATE'
+             AND (a.old_values - 'status' - 'release_cycle') IS DISTINCT FROM (a.new_values - 'status' - 'release_cycle'));
+  detail := CASE WHEN label.id IS NULL THEN 'The printed label has not been scanned and checked against the lot.'
+                 WHEN NOT label.matched THEN 'The last label scan did not match the lot master data.'
+                 WHEN NOT ok THEN 'The lot changed after its label was verified; scan the label again.'
+                 ELSE format('Label verified by %s on %s.', label.verified_by,
+                             to_char(label.verified_at, 'YYYY-MM-DD HH24:MI TZ')) END;
+  message := CASE WHEN label.id IS NULL THEN mt_message('checklist.label_not_scanned')
+                  WHEN NOT label.matched THEN mt_message('checklist.label_mismatch')
+                  WHEN NOT ok THEN mt_message('checklist.label_stale')
+                  ELSE mt_message('checklist.label_verified', jsonb_build_array(label.verified_by,
+                                  to_char(label.verified_at, 'YYYY-MM-DD HH24:MI TZ'))) END;
+  RETURN NEXT;
+
+  SELECT * INTO review FROM audit_review WHERE lot_id = p_lot ORDER BY id DESC LIMIT 1;
+  item := 'audit_trail_reviewed';
+  ok := FOUND AND review.up_to_entry_id >= last_change;
+  detail := CASE WHEN review.id IS NULL THEN 'The lot''s audit trail has not been reviewed.'
+                 WHEN NOT ok THEN 'The lot changed after its audit trail was reviewed; review it again.'
+                 ELSE format('Audit trail reviewed by %s on %s.', review.reviewed_by,
+                             to_char(review.reviewed_at, 'YYYY-MM-DD HH24:MI TZ')) END;
+  message := CASE WHEN review.id IS NULL THEN mt_message('checklist.audit_not_reviewed')
+                  WHEN NOT ok THEN mt_message('checklist.audit_stale')
+                  ELSE mt_message('checklist.audit_reviewed', jsonb_build_array(review.reviewed_by,
+                                  to_char(review.reviewed_at, 'YYYY-MM-DD HH24:MI TZ'))) END;
+  RETURN NEXT;
+END $function$;
+GRANT EXECUTE ON FUNCTION mt_lot_checklist(bigint) TO medtrace_person;
+"""
+
+CHECKLIST_DOWNGRADE = r"""
+DROP FUNCTION mt_lot_checklist(bigint);
+CREATE OR REPLACE FUNCTION public.mt_lot_checklist(p_lot bigint)
+ RETURNS TABLE(item text, ok boolean, detail text)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'public', 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  n_qc integer;
+  n_failed integer;
+  failed_names text;
+  n_open integer;
+  open_numbers text;
+  last_change bigint := coalesce(mt_lot_last_change(p_lot), 0);
+  label label_verification%ROWTYPE;
+  review audit_review%ROWTYPE;
+BEGIN
+  SELECT count(*), count(*) FILTER (WHERE NOT passed),
+         string_agg(test_name, ', ' ORDER BY id) FILTER (WHERE NOT passed)
+    INTO n_qc, n_failed, failed_names FROM qc_result WHERE lot_id = p_lot;
+  item := 'qc_results';
+  ok := n_qc > 0 AND n_failed = 0;
+  detail := CASE WHEN n_qc = 0 THEN 'No QC results are recorded for this lot.'
+                 WHEN n_failed > 0 THEN format('%s of %s QC results are out of specification: %s.', n_failed, n_qc,
+                                               failed_names)
+                 ELSE format('%s QC results, all within specification.', n_qc) END;
+  RETURN NEXT;
+
+  SELECT count(*), string_agg(number, ', ' ORDER BY id) INTO n_open, open_numbers
+    FROM deviation WHERE lot_id = p_lot AND status <> 'closed';
+  item := 'deviations';
+  ok := n_open = 0;
+  detail := CASE WHEN n_open = 0 THEN 'No open deviations.'
+                 ELSE format('%s open deviation(s): %s.', n_open, open_numbers) END;
+  RETURN NEXT;
+
+  SELECT * INTO label FROM label_verification WHERE lot_id = p_lot ORDER BY id DESC LIMIT 1;
+  item := 'label_verified';
+  ok := FOUND AND label.matched AND NOT EXISTS (
+          SELECT FROM audit_entry a WHERE a.table_name = 'lot' AND a.record_id = p_lot::text
+             AND a.at > label.verified_at AND a.action = 'UPDATE'
+             AND (a.old_values - 'status' - 'release_cycle') IS DISTINCT FROM (a.new_values - 'status' - 'release_cycle'));
+  detail := CASE WHEN label.id IS NULL THEN 'The printed label has not been scanned and checked against the lot.'
+                 WHEN NOT label.matched THEN 'The last label scan did not match the lot master data.'
+                 WHEN NOT ok THEN 'The lot changed after its label was verified; scan the label again.'
+                 ELSE format('Label verified by %s on %s.', label.verified_by,
+                             to_char(label.verified_at, 'YYYY-MM-DD HH24:MI TZ')) END;
+  RETURN NEXT;
+
+  SELECT * INTO review FROM audit_review WHERE lot_id = p_lot ORDER BY id DESC LIMIT 1;
+  item := 'audit_trail_reviewed';
+  ok := FOUND AND review.up_to_entry_id >= last_change;
+  detail := CASE WHEN review.id IS NULL THEN 'The lot''s audit trail has not been reviewed.'
+                 WHEN NOT ok THEN 'The lot changed after its audit trail was reviewed; review it again.'
+                 ELSE format('Audit trail reviewed by %s on %s.', review.reviewed_by,
+                             to_char(review.reviewed_at, 'YYYY-MM-DD HH24:MI TZ')) END;
+  RETURN NEXT;
+END $function$;
+GRANT EXECUTE ON FUNCTION mt_lot_checklist(bigint) TO medtrace_person;
+DROP FUNCTION mt_message(text, jsonb);
+"""
+
 
 def upgrade() -> None:
+    op.execute(CHECKLIST_UPGRADE)
     op.execute(UPGRADE)
 
 
 def downgrade() -> None:
     op.execute(DOWNGRADE)
+    op.execute(CHECKLIST_DOWNGRADE)

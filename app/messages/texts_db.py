@@ -152,6 +152,24 @@ DATABASE_TEXTS: dict[str, Text] = {
         "The release checklist of lot {0} is not complete.", "批次 {0} 的放行检查单尚未完成。",
         hint_zh="请先完成检查单中未完成的项目（详见放行队列中该批次的检查单）。"),
     "release.reason_required": Text("State the reason for this decision.", "请说明此决定的原因。"),
+    # the release checklist (mt_lot_checklist's `message`), printed in release records
+    "checklist.no_qc": Text("No QC results are recorded for this lot.", "该批次尚未录入检验结果。"),
+    "checklist.qc_out_of_spec": Text(
+        "{0} of {1} QC results are out of specification: {2}.", "{1} 项检验结果中有 {0} 项不合格：{2}。"),
+    "checklist.qc_ok": Text("{0} QC results, all within specification.", "共 {0} 项检验结果，全部合格。"),
+    "checklist.no_open_deviations": Text("No open deviations.", "无未关闭的偏差。"),
+    "checklist.open_deviations": Text("{0} open deviation(s): {1}.", "有 {0} 项未关闭的偏差：{1}。"),
+    "checklist.label_not_scanned": Text(
+        "The printed label has not been scanned and checked against the lot.", "尚未扫描印刷标签并与批次信息核对。"),
+    "checklist.label_mismatch": Text(
+        "The last label scan did not match the lot master data.", "最近一次标签扫描与批次主数据不符。"),
+    "checklist.label_stale": Text(
+        "The lot changed after its label was verified; scan the label again.", "标签核对后批次已被修改；请重新扫描标签。"),
+    "checklist.label_verified": Text("Label verified by {0} on {1}.", "标签已由 {0} 于 {1} 核对。"),
+    "checklist.audit_not_reviewed": Text("The lot's audit trail has not been reviewed.", "该批次的审计追踪尚未复核。"),
+    "checklist.audit_stale": Text(
+        "The lot changed after its audit trail was reviewed; review it again.", "审计追踪复核后批次已被修改；请重新复核。"),
+    "checklist.audit_reviewed": Text("Audit trail reviewed by {0} on {1}.", "审计追踪已由 {0} 于 {1} 复核。"),
     # recalls
     "recall.open_role": Text(
         "Only regulatory affairs and QA approvers open recalls and drills.", "只有法规事务人员和质量批准人可以发起召回和召回演练。"),

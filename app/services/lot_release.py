@@ -21,6 +21,7 @@ from sqlalchemy import text
 
 from app.db.uow import UnitOfWork
 from app.errors import DatabaseUnavailable, InvalidInput, NotFound
+from app.messages import render
 from app.security.signing import content_digest, sign, signature_valid
 from app.services.identity import signing_session
 
@@ -49,7 +50,16 @@ MAX_ATTEMPTS = 5
 class ChecklistItem:
     item: str
     ok: bool
-    detail: str
+    detail: str  # the database's English sentence
+    message: dict[str, object] | None = None  # its message id and parameters (migration 0014)
+
+    def text(self, language: str | None = None) -> str:
+        """The item's sentence in `language` (the current one by default), the English one as fallback."""
+        said = self.message or {}
+        message_id = said.get("id")
+        params = said.get("params")
+        return render(message_id if isinstance(message_id, str) else None,
+                      params if isinstance(params, list) else (), fallback=self.detail, language=language)
 
 
 @dataclass(frozen=True)
@@ -120,7 +130,8 @@ class CeremonyResult:
 
 
 def lot_checklist(uow: UnitOfWork, *, lot_id: int) -> list[ChecklistItem]:
-    rows = uow.session.execute(text("SELECT item, ok, detail FROM mt_lot_checklist(:id)"), {"id": lot_id}).all()
+    rows = uow.session.execute(text("SELECT item, ok, detail, message FROM mt_lot_checklist(:id)"),
+                               {"id": lot_id}).all()
     return [ChecklistItem(*row) for row in rows]
 
 
@@ -199,7 +210,7 @@ def release_queue(uow: UnitOfWork) -> list[QueueRow]:
                coalesce(c.open_items, '{}')
           FROM lot l JOIN product p ON p.id = l.product_id
           CROSS JOIN LATERAL (SELECT array_agg(item ORDER BY n) FILTER (WHERE NOT ok) AS open_items
-                                FROM mt_lot_checklist(l.id) WITH ORDINALITY AS i (item, ok, detail, n)) c
+                                FROM mt_lot_checklist(l.id) WITH ORDINALITY AS i (item, ok, detail, message, n)) c
          WHERE l.status IN ('quarantine', 'under_review', 'on_hold')
          ORDER BY waiting_since, l.id
          LIMIT 2000""")).all()

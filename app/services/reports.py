@@ -554,7 +554,7 @@ def _release_record(uow: UnitOfWork, values: Mapping[str, object], *, language: 
         count=len(deviations), empty=w("none"))
     checklist_table = Table(w("checklist"), (
         Column(w("item"), width=2.6), Column(w("met"), width=0.6), Column(w("detail"), width=3.8)),
-        [(CHECKLIST_TITLES.get(i.item, (i.item, i.item))[lang_index], "✓" if i.ok else "✘", i.detail)
+        [(CHECKLIST_TITLES.get(i.item, (i.item, i.item))[lang_index], "✓" if i.ok else "✘", i.text(language))
          for i in checklist], count=len(checklist))
     status_word = {"valid": "sig_valid", "changed_after_signing": "sig_changed", "invalid": "sig_invalid"}
     signature_rows = [

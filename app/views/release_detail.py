@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from app.db.uow import UnitOfWork
 from app.errors import MedTraceError
+from app.messages import render
 from app.models.enums import LotStatus
 from app.services.audit_queries import AuditRow, history_of
 from app.services.identity import Account
@@ -548,7 +549,7 @@ class ReleaseDetail(QWidget):
             item = record.item(name)
             english, zh = CHECKLIST_TITLES[name]
             ok = item is not None and item.ok
-            row.show_item(ok, zh if chinese else english, self.checklist_detail(item.detail) if item else "—")
+            row.show_item(ok, zh if chinese else english, self.checklist_detail(item) if item else "—")
             if row.action.text():
                 allowed = LABEL_GROUPS if name == "label_verified" else AUDIT_GROUPS
                 row.action.setVisible(open_lot and not ok)
@@ -577,39 +578,13 @@ class ReleaseDetail(QWidget):
                                          "now."))
         self.warning.setVisible(bool(statuses - {"valid"}))
 
-    def checklist_detail(self, detail: str) -> str:
-        """The database's reason for an item, in the UI language (the data inside it stays as it is)."""
-        fixed = {
-            "No QC results are recorded for this lot.": self.tr("No QC results are recorded for this lot."),
-            "No open deviations.": self.tr("No open deviations."),
-            "The printed label has not been scanned and checked against the lot.":
-                self.tr("The printed label has not been scanned and checked against the lot."),
-            "The last label scan did not match the lot master data.":
-                self.tr("The last label scan did not match the lot master data."),
-            "The lot changed after its label was verified; scan the label again.":
-                self.tr("The lot changed after its label was verified; scan the label again."),
-            "The lot's audit trail has not been reviewed.": self.tr("The lot's audit trail has not been reviewed."),
-            "The lot changed after its audit trail was reviewed; review it again.":
-                self.tr("The lot changed after its audit trail was reviewed; review it again."),
-        }
-        if detail in fixed:
-            return fixed[detail]
-        patterns: tuple[tuple[str, str], ...] = (
-            (r"(\d+) of (\d+) QC results are out of specification: (.*)\.",
-             self.tr("%1 of %2 QC results are out of specification: %3.")),
-            (r"(\d+) QC results, all within specification\.", self.tr("%1 QC results, all within specification.")),
-            (r"(\d+) open deviation\(s\): (.*)\.", self.tr("%1 open deviation(s): %2.")),
-            (r"Label verified by (.*) on (.*)\.", self.tr("Label verified by %1 on %2.")),
-            (r"Audit trail reviewed by (.*) on (.*)\.", self.tr("Audit trail reviewed by %1 on %2.")),
-        )
-        for pattern, translated in patterns:
-            match = re.fullmatch(pattern, detail)
-            if match:
-                text = translated
-                for number, value in enumerate(match.groups(), start=1):
-                    text = text.replace(f"%{number}", _local_when(value))
-                return text
-        return detail
+    def checklist_detail(self, item: ChecklistItem) -> str:
+        """The database's reason for an item, in the UI language; the times in it in this workstation's zone."""
+        said = item.message or {}
+        message_id = said.get("id")
+        params = said.get("params")
+        local = [_local_when(p) if isinstance(p, str) else p for p in params] if isinstance(params, list) else []
+        return render(message_id if isinstance(message_id, str) else None, local, fallback=item.detail)
 
 
 def _local_when(text: str) -> str:

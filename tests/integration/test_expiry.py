@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import psycopg
 import pytest
 
 from app.db.engine import Database
-from app.errors import AlreadyHandled, InvalidInput
+from app.db.uow import explain_database_error
+from app.errors import AlreadyHandled, ExpiredLot, InvalidInput
 from app.services.expiry import (
     DEFAULT_THRESHOLDS,
     ExpiryFilters,
@@ -113,6 +115,17 @@ def test_a_raw_sql_ship_of_an_expired_lot_is_refused_whatever_its_status_and_the
         with pytest.raises(psycopg.Error, match="expired on"):
             _ship(conn, stock, "GONE-1", moved_on=stock.today - dt.timedelta(days=10))  # a back-dated claim
         _ship(conn, stock, "D5")  # one that has not expired ships
+
+
+def test_the_expired_lot_refusal_reads_in_chinese_for_a_chinese_reader(stock: Stock, make_person, chinese) -> None:
+    warehouse: Person = make_person("warehouse")
+    with warehouse.verified_connection() as conn, pytest.raises(psycopg.Error) as refused:
+        _ship(conn, stock, "GONE-1")
+    error = explain_database_error(refused.value)
+    assert isinstance(error, ExpiredLot)
+    assert re.fullmatch(r"批次 GONE-1 已于 \d{4}-\d\d-\d\d 失效，不得出厂。", error.message), error.message
+    assert error.hint == "失效库存应隔离或报废，不得发货。"
+    assert "expired on" in error.english_message
 
 
 def test_a_consignee_minimum_shelf_life_refuses_a_short_lot_with_the_numbers(stock: Stock, owner_conn,

@@ -104,6 +104,28 @@ def test_the_same_person_cannot_review_and_approve(database: Database, owner_con
     assert status_of(owner_conn, lot_id) == "under_review"
 
 
+def test_a_chinese_reader_is_told_in_chinese_why_the_reviewer_cannot_approve(
+        database: Database, owner_conn, make_person, chinese) -> None:
+    both = make_person("qa_reviewer", "qa_approver")
+    lot_id = make_release_ready_lot(owner_conn)
+    lot_no = owner_conn.execute("SELECT lot_no FROM lot WHERE id = %s", (lot_id,)).fetchone()[0]
+    prepare_checklist(both, lot_id)
+    assert sign(database, both, [lot_id], "reviewed").all_signed
+    error = sign(database, both, [lot_id], "approved").outcomes[0].error
+    assert error == f"批次 {lot_no} 不能由审核人本人批准。\n双人复核：必须由另一位质量批准人批准。"
+
+
+def test_the_release_checklist_speaks_the_readers_language(database: Database, owner_conn) -> None:
+    lot_id = make_release_ready_lot(owner_conn, qc_passed=False, open_deviation=True)
+    with UnitOfWork.for_engine(database.engine) as uow:
+        items = {i.item: i for i in lot_checklist(uow, lot_id=lot_id)}
+    assert items["qc_results"].text("zh_CN") == "2 项检验结果中有 1 项不合格：外观 Appearance。"
+    assert items["qc_results"].text("en") == items["qc_results"].detail
+    assert items["deviations"].text("zh_CN").startswith("有 1 项未关闭的偏差：DEV-")
+    assert items["label_verified"].text("zh_CN") == "尚未扫描印刷标签并与批次信息核对。"
+    assert items["audit_trail_reviewed"].text("zh_CN") == "该批次的审计追踪尚未复核。"
+
+
 def test_the_creator_of_a_lot_cannot_sign_its_release(database: Database, owner_conn, make_person) -> None:
     person = make_person("qa_reviewer", "warehouse")
     product = owner_conn.execute("SELECT product_id FROM lot WHERE id = %s",
