@@ -88,7 +88,24 @@ class PageBreak:
     """Start a new page in a PDF (one letter per consignee); a workbook has no pages and skips it."""
 
 
-Section = Facts | Table | Note | PageBreak
+@dataclass(frozen=True)
+class Chart:
+    """A line chart of a few series over the same categories (the drill-KPI trend).
+
+    A PDF draws it; a workbook gets its figures on a sheet of their own with an Excel line chart over
+    them. Its figures are in the fingerprint like a table's rows. A value may be missing (None).
+    """
+
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float | None, ...]], ...]
+    category_title: str = ""  # the heading of the categories on the workbook sheet
+    unit: str = ""  # the value axis, e.g. "%"
+    value_max: float | None = None  # a fixed top of the value axis (100 for shares); else from the data
+    sheet: str = ""
+
+
+Section = Facts | Table | Note | PageBreak | Chart
 
 
 @dataclass(frozen=True)
@@ -218,6 +235,10 @@ class Fingerprint:
             self._put("note", section.tone, section.text)
         elif isinstance(section, PageBreak):
             self._put("page")
+        elif isinstance(section, Chart):
+            self._put("chart", section.title, section.unit, *section.categories)
+            for name, values in section.series:
+                self._put(name, *("" if v is None else repr(float(v)) for v in values))
         else:
             self._put("table", section.title, *(f"{c.title}:{c.kind}" for c in section.columns))
 

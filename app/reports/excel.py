@@ -23,6 +23,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -33,6 +34,7 @@ from app.reports.document import (
     FLAG,
     INT,
     Cell,
+    Chart,
     Facts,
     Fingerprint,
     Note,
@@ -220,6 +222,9 @@ def _write(workbook: Workbook, document: ReportDocument, path: Path, progress: P
             summary += [(label, value) for label, value in section.items]
         elif isinstance(section, Note):
             summary.append((section.text, None))
+        elif isinstance(section, Chart):
+            _chart_sheet(workbook, section, names)
+            sheets += 1
         elif isinstance(section, Table):
             writer = _SheetWriter(workbook, section, zone, names, max_sheet_rows)
             # Often enough for a Cancel button to answer within a moment, rarely enough to cost nothing.
@@ -296,3 +301,22 @@ def _discard(workbook: Workbook) -> None:
 def canonical_row(row: Sequence[Cell]) -> list[str]:
     """The row as the fingerprint reads it (tests compare re-read workbooks with it)."""
     return [canonical_text(v) for v in row]
+
+
+def _chart_sheet(workbook: Workbook, chart: Chart, names: set[str]) -> None:
+    """The chart's figures on a sheet of their own (categories down, one column per series) and a line chart."""
+    sheet = workbook.create_sheet(_unique_name(chart.sheet or chart.title, names))
+    sheet.append([chart.category_title or chart.title, *(name for name, _ in chart.series)])
+    for index, category in enumerate(chart.categories):
+        sheet.append([category, *(values[index] for _, values in chart.series)])
+    if not chart.categories or not chart.series:
+        return
+    line = LineChart()
+    line.title = chart.title
+    line.y_axis.title = chart.unit or None
+    line.height, line.width = 9, 18
+    last = len(chart.categories) + 1
+    line.add_data(Reference(sheet, min_col=2, max_col=len(chart.series) + 1, min_row=1, max_row=last),
+                  titles_from_data=True)
+    line.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last))
+    sheet.add_chart(line, f"{get_column_letter(len(chart.series) + 3)}2")

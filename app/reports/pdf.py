@@ -25,6 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import segno
+from reportlab.graphics.charts.legends import LineLegend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -43,6 +48,7 @@ from app.reports.document import (
     INT,
     OK,
     Cell,
+    Chart,
     Column,
     Facts,
     Fingerprint,
@@ -339,6 +345,71 @@ class NoteBox(Flowable):
             y -= self.size * 1.35
 
 
+CHART_HEIGHT = 150.0
+# Series colours: the header's navy, then a teal, an amber, a red and a grey (readable in greyscale too).
+SERIES_COLOURS = ((0.20, 0.29, 0.40), (0.10, 0.55, 0.55), (0.85, 0.55, 0.10), (0.75, 0.20, 0.20), (0.5, 0.5, 0.5))
+
+
+class ChartBlock(Flowable):
+    """A titled line chart with a legend; a missing value leaves a gap in its line."""
+
+    def __init__(self, chart: Chart, width: float) -> None:
+        super().__init__()
+        self.chart = chart
+        self.width = width
+        self.height = TITLE_SIZE * 1.9 + CHART_HEIGHT
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def drawing(self) -> Drawing:
+        chart = self.chart
+        drawing = Drawing(self.width, CHART_HEIGHT)
+        plot = HorizontalLineChart()
+        plot.x, plot.y = 34, 34
+        plot.width, plot.height = self.width * 0.70 - 40, CHART_HEIGHT - 56
+        plot.data = [tuple(v for v in values) for _, values in chart.series] or [(0,)]
+        plot.categoryAxis.categoryNames = list(chart.categories) or [""]
+        plot.categoryAxis.labels.fontName = FONT
+        plot.categoryAxis.labels.fontSize = 7
+        plot.categoryAxis.labels.angle = 30 if len(chart.categories) > 8 else 0
+        plot.categoryAxis.labels.boxAnchor = "ne" if len(chart.categories) > 8 else "n"
+        plot.valueAxis.labels.fontName = FONT
+        plot.valueAxis.labels.fontSize = 7
+        plot.valueAxis.valueMin = 0
+        known = [v for _, values in chart.series for v in values if v is not None]
+        # A fixed top (100 for shares); else room above the largest value, and never an axis of 0 to 0.01.
+        plot.valueAxis.valueMax = chart.value_max or max(1.0, max(known, default=0.0) * 1.1)
+        plot.valueAxis.visibleGrid = True
+        plot.valueAxis.gridStrokeColor = Color(0.85, 0.85, 0.85)
+        # A line needs two points: with fewer (one drill so far, a series mostly missing) only the markers.
+        plot.joinedLines = all(sum(v is not None for v in values) >= 2 for _, values in chart.series)
+        for index in range(len(chart.series)):
+            colour = Color(*SERIES_COLOURS[index % len(SERIES_COLOURS)])
+            plot.lines[index].strokeColor = colour
+            plot.lines[index].strokeWidth = 1.4
+            plot.lines[index].symbol = makeMarker("FilledCircle", size=3.5, fillColor=colour, strokeColor=colour)
+        drawing.add(plot)
+        if chart.unit:
+            drawing.add(String(plot.x - 30, plot.y + plot.height + 8, chart.unit, fontName=FONT, fontSize=7))
+        legend = LineLegend()
+        legend.x, legend.y = self.width * 0.72, CHART_HEIGHT - 20
+        legend.fontName, legend.fontSize = FONT, 7.5
+        legend.dx, legend.dy, legend.deltay = 14, 2, 12
+        legend.columnMaximum = 8
+        legend.alignment = "right"  # the swatch, then its name
+        legend.colorNamePairs = [(Color(*SERIES_COLOURS[i % len(SERIES_COLOURS)]), name)
+                                 for i, (name, _) in enumerate(chart.series)]
+        drawing.add(legend)
+        return drawing
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFont(FONT, TITLE_SIZE)
+        canvas.drawString(0, self.height - TITLE_SIZE * 1.25, self.chart.title)
+        self.drawing().drawOn(canvas, 0, 0)
+
+
 class Gap(Flowable):
     def __init__(self, height: float) -> None:
         super().__init__()
@@ -603,6 +674,8 @@ def _render_pdf(document: ReportDocument, path: Path, progress: Progress | None,
             story += [NoteBox(section, frame_width), Gap(4)]
         elif isinstance(section, PageBreak):
             story.append(NewPage())
+        elif isinstance(section, Chart):
+            story += [ChartBlock(section, frame_width), Gap(10)]
         elif isinstance(section, Facts):
             widths = [frame_width * 0.28, frame_width * 0.72]
             cells = [[label, display_text(value, zone)] for label, value in section.items]

@@ -22,6 +22,7 @@ from app.reports.document import (
     FLAG,
     INT,
     Cell,
+    Chart,
     Column,
     Facts,
     Note,
@@ -138,7 +139,7 @@ def recall_report(uow: UnitOfWork, values: Mapping[str, object], *, language: st
     if case.outstanding and case.state != "closed":
         sections.append(Note(w("rc_outstanding", what=case.outstanding), ALERT))
     if drill:
-        sections.append(_trend(uow, w, zone))
+        sections.extend(_trend(uow, w, zone))
     return Retitled(w("rc_title_drill" if drill else "rc_title_recall"), tuple(sections))
 
 
@@ -228,17 +229,33 @@ def _kpi_facts(kpis: RecallKpis, gaps: int, w: Words) -> Facts:
     ))
 
 
-def _trend(uow: UnitOfWork, w: Words, zone: dt.tzinfo) -> Table:
+def _trend(uow: UnitOfWork, w: Words, zone: dt.tzinfo) -> tuple[Chart, Chart, Table]:
+    """The latest drills' KPIs: two charts (shares, times) over the drills in order, then the figures."""
     trend = drill_kpi_trend(uow, limit=TREND_DRILLS)
     rows = [(str(drill_id), opened.astimezone(zone), _seconds(k.time_to_identify_s), _seconds(k.time_to_contain_s),
              _seconds(k.time_to_notify_all_s), _percent(k.quantity_reconciled_pct, w),
              _percent(k.consignees_acknowledged_pct, w), len(k.data_gaps)) for drill_id, opened, k in trend]
-    return Table(w("rc_trend"), (
+    drills = tuple(f"#{drill_id} {opened.astimezone(zone):%m-%d}" for drill_id, opened, _ in trend)
+
+    def minutes(value: float | None) -> float | None:
+        return None if value is None else round(value / 60, 2)
+
+    shares = Chart(w("rc_trend_shares"), drills, (
+        (w("rc_reconciled_pct"), tuple(k.quantity_reconciled_pct for _, _, k in trend)),
+        (w("rc_acknowledged_pct"), tuple(k.consignees_acknowledged_pct for _, _, k in trend))),
+        category_title=w("rc_drill"), unit="%", value_max=100, sheet=w("rc_trend_shares")[:31])
+    times = Chart(w("rc_trend_times"), drills, (
+        (w("rc_identify_min"), tuple(minutes(k.time_to_identify_s) for _, _, k in trend)),
+        (w("rc_contain_min"), tuple(minutes(k.time_to_contain_s) for _, _, k in trend)),
+        (w("rc_notify_min"), tuple(minutes(k.time_to_notify_all_s) for _, _, k in trend))),
+        category_title=w("rc_drill"), unit=w("rc_minutes_unit"), sheet=w("rc_trend_times")[:31])
+    table = Table(w("rc_trend"), (
         Column(w("rc_drill"), width=0.6), Column(w("rc_opened_at"), DATETIME, 1.6),
         Column(w("rc_identify_s"), width=0.9), Column(w("rc_contain_s"), width=0.9),
         Column(w("rc_notify_s"), width=0.9), Column(w("rc_reconciled_pct"), width=0.9),
         Column(w("rc_acknowledged_pct"), width=0.9), Column(w("rc_gap_count"), INT, 0.7)),
         rows, count=len(rows), sheet=w("rc_trend")[:31])
+    return shares, times, table
 
 
 def _seconds(value: float | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,8 @@ def test_a_drill_report_in_chinese_and_english_shows_scope_balance_consignees_an
     case = open_case(database, make_person("regulatory"), drill=True)
     zh = pdf_text(export(database, "recall", tmp_path / "drill-zh.pdf", recall=case.id).path)
     for expected in ("模拟召回演练报告", "一级召回", "C-100", "F-10", "RC-DIST", "第一人民医院", "本次未冻结任何库存",
-                     "通知全部收货单位", "21 CFR 806.10", "最近各次演练的指标趋势", "收货单位 RC-H2"):
+                     "通知全部收货单位", "21 CFR 806.10", "最近各次演练的指标趋势", "收货单位 RC-H2",
+                     "演练趋势：数量平衡率与收货单位确认率", "演练趋势：确定范围、控制与通知所用时间", "确认率 %"):
         assert expected in zh, expected
     en = pdf_text(export(database, "recall", tmp_path / "drill-en.pdf", "en", recall=case.id).path)
     for expected in ("Mock recall drill report", "Class I", "nothing was held", "Reconciled", "Data gaps"):
@@ -41,6 +43,10 @@ def test_a_drill_report_in_chinese_and_english_shows_scope_balance_consignees_an
     lots = list(book["批次"].iter_rows(values_only=True))
     assert lots[0][1] == "批号" and {r[1] for r in lots[1:]} == {"C-100", "F-10"}
     assert all(r[-1] == "✓" for r in lots[1:])
+    shares = list(book["演练趋势：数量平衡率与收货单位确认率"].iter_rows(values_only=True))
+    assert shares[0] == ("演练", "平衡率 %", "确认率 %") and shares[-1][0].startswith(f"#{case.id} ")
+    with zipfile.ZipFile(tmp_path / "drill.xlsx") as package:  # openpyxl does not read charts back
+        assert sum(name.startswith("xl/charts/chart") for name in package.namelist()) == 2
 
 
 def test_a_real_recall_report_lists_the_held_stock_and_notified_consignees(
