@@ -10,6 +10,7 @@ from collections.abc import Callable
 import psycopg
 import pytest
 
+from app import messages
 from app.cli import EXIT_FAILED, EXIT_INVALID, EXIT_OK, main
 from app.config import AppPaths
 from app.db.engine import Database
@@ -72,6 +73,23 @@ def test_a_locked_account_cannot_sign_in_until_it_is_unlocked(make_person, run: 
     assert run(*argv, stdin=stdin)[0] == EXIT_OK
     signed_in = sign_in(database.connect_args, login=person.login, password=person.password, code=person.next_code())
     assert signed_in.account.login == person.login
+
+
+def test_a_refusal_is_printed_in_the_language_asked_for_with_its_message_id(make_person, run: Run) -> None:
+    admin: Person = make_person("admin")
+    try:
+        argv, stdin = as_admin(admin, "user", "lock", admin.login, "--json")
+        code, out, err = run("--language", "zh_CN", *argv, stdin=stdin)
+    finally:
+        messages.set_language("en")
+    assert code == EXIT_INVALID
+    said = json.loads(out)
+    assert said["error"] == "您不能锁定自己的账户。" and "您不能锁定自己的账户。" in err
+    assert (said["message_id"], said["params"]) == ("people.cannot_lock_self", [])
+    argv, stdin = as_admin(admin, "user", "lock", admin.login, "--json")
+    code, out, _err = run(*argv, stdin=stdin)  # without --language: the English words, the same id
+    assert json.loads(out)["error"] == "You cannot lock your own account."
+    assert json.loads(out)["message_id"] == "people.cannot_lock_self"
 
 
 def test_reset_mfa_voids_the_password_and_issues_a_new_activation_code(
