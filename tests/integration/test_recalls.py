@@ -216,6 +216,23 @@ def test_the_frozen_scope_cannot_be_rewritten_even_by_its_opener(chain: Chain, d
             conn.execute("SELECT mt_sign_recall(%s, 'closed', %s, %s, %s)", (case.id, b"\0" * 32, b"\0" * 64, key_id))
 
 
+def test_a_line_or_a_held_place_for_a_lot_outside_the_frozen_scope_is_refused_even_to_the_owner(
+        chain: Chain, database: Database, owner_conn, make_person) -> None:
+    case = open_case(database, make_person("regulatory"), drill=True)
+    party = case.consignees[0].party_id
+    site = owner_conn.execute("SELECT id FROM party WHERE kind = 'manufacturer' LIMIT 1").fetchone()[0]
+    outside = owner_conn.execute("SELECT id FROM lot WHERE id NOT IN (SELECT lot_id FROM recall_lot WHERE "
+                                 "recall_id = %s) LIMIT 1", (case.id,)).fetchone()[0]
+    for statement, values in (
+        ("INSERT INTO recall_line (recall_id, party_id, lot_id, tier, shipped, returned, on_hand) "
+         "VALUES (%s, %s, %s, 1, 1, 0, 1)", (case.id, party, outside)),
+        ("INSERT INTO recall_containment (recall_id, lot_id, site_id, quantity) VALUES (%s, %s, %s, 1)",
+         (case.id, outside, site)),
+    ):
+        with pytest.raises(psycopg.errors.ForeignKeyViolation), owner_conn.transaction():
+            owner_conn.execute(statement, values)
+
+
 @pytest.mark.clause("21 CFR 11.70")
 def test_the_content_kept_for_signing_no_longer_counts_once_the_case_changes_and_never_outlives_its_transaction(
         chain: Chain, database: Database, owner_conn, make_person) -> None:
