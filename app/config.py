@@ -93,13 +93,13 @@ class Profile:
     def replica_connect_args(self) -> dict[str, str]:
         """libpq keywords for the replica: the primary's, with the replica's address."""
         if not self.has_replica:
-            raise ConfigurationError(f"Profile “{self.name}” names no replica.")
+            raise ConfigurationError.of("config.no_replica", profile=self.name)
         return {**self.connect_args(), "host": self.replica_host, "port": str(self.replica_port or self.port)}
 
     def connect_args(self) -> dict[str, str]:
         """libpq keywords for a shared server (no password: libpq asks for it through the caller)."""
         if self.is_embedded:
-            raise ConfigurationError("The embedded profile has no server address.")
+            raise ConfigurationError.of("config.embedded_no_address")
         args = {"host": self.host, "port": str(self.port), "dbname": self.dbname, "sslmode": self.sslmode}
         if self.sslrootcert:
             args["sslrootcert"] = self.sslrootcert
@@ -107,40 +107,32 @@ class Profile:
 
 
 def _profile_from_section(path: Path, name: str, section: configparser.SectionProxy) -> Profile:
-    where = f"{path}, profile “{name}”"
+    where = {"file": path, "profile": name}  # "{file}, profile “{profile}”" in the messages
     secret = SECRET_KEYS & set(section)
     if secret:
-        raise ConfigurationError(
-            f"{where} contains “{sorted(secret)[0]}”. MedTrace never stores passwords or keys in files.",
-            hint="Delete that line; you will be asked for the password when you sign in.",
-        )
+        raise ConfigurationError.of("config.secret_in_file", **where, key=sorted(secret)[0])
     kind = section.get("kind", SERVER if "host" in section else EMBEDDED).strip()
     if kind not in (EMBEDDED, SERVER):
-        raise ConfigurationError(f"{where}: kind must be “embedded” or “server”, not “{kind}”.")
+        raise ConfigurationError.of("config.unknown_kind", **where, kind=kind)
     if kind == EMBEDDED:
         if any(key in section for key in REPLICA_KEYS):
-            raise ConfigurationError(
-                f"{where}: the embedded database has no replica.",
-                hint="A replica belongs to a shared server profile (kind = server); delete the replica lines.")
+            raise ConfigurationError.of("config.embedded_replica", **where)
         return Profile(name=name)
     host = section.get("host", "").strip()
     if not host:
-        raise ConfigurationError(f"{where}: a server profile needs host = the database server's name.")
+        raise ConfigurationError.of("config.host_missing", **where)
     try:
         port = section.getint("port", 5432)
     except ValueError:
-        raise ConfigurationError(f"{where}: port must be a number, not “{section.get('port')}”.") from None
+        raise ConfigurationError.of("config.port_not_number", **where, value=section.get("port")) from None
     if not 0 < port < 65536:
-        raise ConfigurationError(f"{where}: port {port} is outside 1–65535.")
+        raise ConfigurationError.of("config.port_out_of_range", **where, port=port)
     sslmode = section.get("sslmode", "verify-full").strip()
     if sslmode not in SSL_MODES:
-        raise ConfigurationError(f"{where}: sslmode must be one of {', '.join(SSL_MODES)}.")
+        raise ConfigurationError.of("config.unknown_sslmode", **where, modes=", ".join(SSL_MODES))
     sslrootcert = section.get("sslrootcert", "").strip()
     if sslrootcert and not Path(sslrootcert).expanduser().is_file():
-        raise ConfigurationError(
-            f"{where}: the CA certificate file {sslrootcert} does not exist.",
-            hint="Ask your database administrator for the server's CA certificate and give its path.",
-        )
+        raise ConfigurationError.of("config.ca_file_missing", **where, path=sslrootcert)
     replica_host, replica_port, max_lag = _replica_from_section(where, section, host, port)
     return Profile(
         name=name,
@@ -160,33 +152,31 @@ def _profile_from_section(path: Path, name: str, section: configparser.SectionPr
 REPLICA_KEYS = ("replica_host", "replica_port", "replica_max_lag_seconds")
 
 
-def _replica_from_section(where: str, section: configparser.SectionProxy, host: str, port: int) -> tuple[str, int, int]:
+def _replica_from_section(where: dict[str, object], section: configparser.SectionProxy, host: str,
+                          port: int) -> tuple[str, int, int]:
     """replica_host, replica_port (0: the primary's) and replica_max_lag_seconds, checked."""
     replica_host = section.get("replica_host", "").strip()
     if not replica_host:
         stray = [key for key in REPLICA_KEYS[1:] if key in section]
         if stray:
-            raise ConfigurationError(f"{where}: {stray[0]} is set but replica_host is not.",
-                                     hint="Add replica_host = the replica server's name, or delete the line.")
+            raise ConfigurationError.of("config.replica_host_missing", **where, key=stray[0])
         return "", 0, DEFAULT_REPLICA_MAX_LAG_SECONDS
     try:
         replica_port = section.getint("replica_port", 0)
     except ValueError:
-        raise ConfigurationError(
-            f"{where}: replica_port must be a number, not “{section.get('replica_port')}”.") from None
+        raise ConfigurationError.of("config.replica_port_not_number", **where,
+                                    value=section.get("replica_port")) from None
     if replica_port and not 0 < replica_port < 65536:
-        raise ConfigurationError(f"{where}: replica_port {replica_port} is outside 1–65535.")
+        raise ConfigurationError.of("config.replica_port_out_of_range", **where, port=replica_port)
     if replica_host == host and (replica_port or port) == port:
-        raise ConfigurationError(
-            f"{where}: the replica is the primary itself ({host}:{port}).",
-            hint="Give the replica's own host name or port, or delete the replica lines.")
+        raise ConfigurationError.of("config.replica_is_primary", **where, host=host, port=port)
     try:
         max_lag = section.getint("replica_max_lag_seconds", DEFAULT_REPLICA_MAX_LAG_SECONDS)
     except ValueError:
-        raise ConfigurationError(f"{where}: replica_max_lag_seconds must be a whole number of seconds, not "
-                                 f"“{section.get('replica_max_lag_seconds')}”.") from None
+        raise ConfigurationError.of("config.max_lag_not_number", **where,
+                                    value=section.get("replica_max_lag_seconds")) from None
     if not 1 <= max_lag <= 86400:
-        raise ConfigurationError(f"{where}: replica_max_lag_seconds must be between 1 and 86400, not {max_lag}.")
+        raise ConfigurationError.of("config.max_lag_out_of_range", **where, value=max_lag)
     return replica_host, replica_port, max_lag
 
 
@@ -196,10 +186,7 @@ def _read_ini(path: Path) -> configparser.ConfigParser:
         with path.open(encoding="utf-8") as handle:
             parser.read_file(handle)
     except (configparser.Error, UnicodeDecodeError) as exc:
-        raise ConfigurationError(
-            f"The file {path} cannot be read: {exc.__class__.__name__}.",
-            hint="Fix or delete the file; MedTrace recreates a default one.",
-        ) from None
+        raise ConfigurationError.of("config.file_unreadable", path=path, error=exc.__class__.__name__) from None
     return parser
 
 
@@ -212,9 +199,7 @@ def load_profiles(paths: AppPaths) -> dict[str, Profile]:
     for section_name in parser.sections():
         prefix, _, name = section_name.partition(" ")
         if prefix != "profile" or not name.strip():
-            raise ConfigurationError(
-                f"{paths.profiles_file}: section [{section_name}] should be named [profile NAME].",
-            )
+            raise ConfigurationError.of("config.section_name", path=paths.profiles_file, section=section_name)
         name = name.strip().strip('"')
         profiles[name] = _profile_from_section(paths.profiles_file, name, parser[section_name])
     return profiles
@@ -226,10 +211,7 @@ def select_profile(paths: AppPaths, name: str | None) -> Profile:
     if name is None:
         name = load_settings(paths).profile
     if name not in profiles:
-        raise ConfigurationError(
-            f"There is no connection profile called “{name}”.",
-            hint=f"Known profiles: {', '.join(sorted(profiles))}.",
-        )
+        raise ConfigurationError.of("config.unknown_profile", name=name, known=", ".join(sorted(profiles)))
     return profiles[name]
 
 
@@ -274,15 +256,14 @@ def load_settings(paths: AppPaths) -> Settings:
     ui = parser["ui"] if parser.has_section("ui") else {}
     language = ui.get("language", "auto")
     if language not in LANGUAGES:
-        raise ConfigurationError(
-            f"{paths.settings_file}: language must be one of {', '.join(LANGUAGES)}, not “{language}”."
-        )
+        raise ConfigurationError.of("config.settings_language", path=paths.settings_file,
+                                    languages=", ".join(LANGUAGES), language=language)
     try:
         minutes = int(ui.get("idle_lock_minutes", "15"))
     except ValueError:
-        raise ConfigurationError(f"{paths.settings_file}: idle_lock_minutes must be a number.") from None
+        raise ConfigurationError.of("config.idle_lock_not_number", path=paths.settings_file) from None
     if not 1 <= minutes <= 240:
-        raise ConfigurationError(f"{paths.settings_file}: idle_lock_minutes must be between 1 and 240.")
+        raise ConfigurationError.of("config.idle_lock_out_of_range", path=paths.settings_file)
     return Settings(language=language, idle_lock_minutes=minutes, profile=ui.get("profile", EMBEDDED))
 
 
@@ -299,7 +280,7 @@ def save_settings(paths: AppPaths, settings: Settings) -> None:
 
 def with_language(settings: Settings, language: str) -> Settings:
     if language not in LANGUAGES:
-        raise ConfigurationError(f"Unknown language “{language}”.")
+        raise ConfigurationError.of("config.unknown_language", language=language)
     return replace(settings, language=language)
 
 

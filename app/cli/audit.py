@@ -29,7 +29,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> dict[str, Any]:
     try:
         extra = {bytes.fromhex(k) for k in args.trust_key}
     except ValueError:
-        raise UsageError("--trust-key takes a public key of 64 hex digits.") from None
+        raise UsageError.of("cli.trust_key_not_hex") from None
     trusted = load_trusted_keys(paths.config_dir) | extra
     with admin_database(args) as database, database.raw_connection() as conn:
         result = verify_audit_trail(conn, trusted_keys=trusted)

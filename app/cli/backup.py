@@ -70,7 +70,7 @@ def _back_up_server(args: argparse.Namespace, profile: Profile) -> dict[str, Any
     from app.services.backup import Tools, back_up_database
 
     if not args.db_user:
-        raise UsageError("A shared server is backed up by its database administrator: give --db-user ROLE.")
+        raise UsageError.of("cli.backup_needs_db_user")
     connect_args = {**profile.connect_args(), "user": args.db_user}
     try:
         conn = psycopg.connect(**connect_args, autocommit=True, connect_timeout=10)
@@ -88,11 +88,11 @@ def cmd_restore(args: argparse.Namespace) -> dict[str, Any]:
     from app.services.backup import restore_and_verify
 
     if not args.home:
-        raise UsageError("Say where to restore with --home NEW_FOLDER (a new, empty folder).")
+        raise UsageError.of("cli.restore_needs_home")
     try:
         extra = {bytes.fromhex(k) for k in args.trust_key}
     except ValueError:
-        raise UsageError("--trust-key takes a public key of 64 hex digits.") from None
+        raise UsageError.of("cli.trust_key_not_hex") from None
     paths = AppPaths.resolve(args.home)
     outcome = restore_and_verify(Path(args.file), home=paths.config_dir.parent,
                                  trusted_keys=load_trusted_keys(paths.config_dir) | extra,

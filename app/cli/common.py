@@ -33,7 +33,7 @@ class Parser(argparse.ArgumentParser):
             # Only the option names: a value typed by mistake (a password after --password) is not echoed.
             names = [word if word.startswith("-") else "…" for word in message[len(prefix):].split()]
             message = prefix + " ".join(names)
-        raise UsageError(message, hint=f"See: {self.prog} --help")
+        raise UsageError.of("cli.usage", detail=message, prog=self.prog)  # argparse's own words
 
 
 def parse_date(value: str) -> dt.date:
@@ -54,10 +54,7 @@ def admin_database(args: argparse.Namespace) -> Iterator[Any]:
 
     profile = profile_of(args)
     if not profile.is_embedded:
-        raise ConfigurationError(
-            f"Profile “{profile.name}” is a shared server; administer it as a database administrator.",
-            hint="On a shared server, sign in as a person: commands that act as a person take --user.",
-        )
+        raise ConfigurationError.of("cli.profile_is_shared", profile=profile.name)
     paths = AppPaths.resolve(args.home)
     paths.ensure()
     database = open_embedded(paths)

@@ -86,12 +86,11 @@ def cmd_company_set(args: argparse.Namespace) -> dict[str, Any]:
         try:
             changes["logo"] = args.logo.read_bytes()
         except OSError as exc:
-            raise UsageError(f"The logo file {args.logo} cannot be read ({exc.strerror}).") from None
+            raise UsageError.of("cli.logo_unreadable", path=args.logo, detail=exc.strerror) from None
     elif args.no_logo:
         changes["logo"] = None
     if not changes:
-        raise UsageError("Nothing to change: give at least one of --legal-name-zh, --legal-name-en, --address, "
-                         "--licence-no, --registrant, --logo or --no-logo.")
+        raise UsageError.of("cli.company_nothing_to_change")
     with person_connection(args) as conn, _unit_of_work(conn) as uow:
         opened = load_company_for_edit(uow)
         expected = None if opened is None else {n: opened.values[n] for n in changes}

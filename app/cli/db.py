@@ -43,7 +43,7 @@ def cmd_db_status(args: argparse.Namespace) -> dict[str, Any]:
         replica = ReplicaStatus(NONE)
     else:
         if not getattr(args, "user", None):
-            raise UsageError("On a shared server, sign in as yourself: add --user LOGIN.")
+            raise UsageError.of("cli.shared_needs_user")
         from app.cli.sign_in import person_database_of
 
         with person_database_of(args) as database:

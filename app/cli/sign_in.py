@@ -47,18 +47,16 @@ def read_credentials(args: argparse.Namespace, stdin: TextIO | None = None) -> C
     """The login from --user; password and code from stdin (--credentials-stdin) or typed at prompts."""
     login = (getattr(args, "user", None) or "").strip().lower()
     if not login:
-        raise UsageError("Give your user name with --user LOGIN.")
+        raise UsageError.of("cli.user_missing")
     stdin = sys.stdin if stdin is None else stdin
     if getattr(args, "credentials_stdin", False):
         password = stdin.readline().rstrip("\r\n")
         code = stdin.readline().strip()
         if not password or not code:
-            raise UsageError("--credentials-stdin needs two lines on standard input: your password, then your "
-                             "authenticator code.")
+            raise UsageError.of("cli.credentials_stdin_incomplete")
         return Credentials(login, password, code)
     if not stdin.isatty():
-        raise UsageError("No terminal to ask for your password.",
-                         hint="Pipe your password and code as two lines and add --credentials-stdin.")
+        raise UsageError.of("cli.no_terminal")
     password = getpass.getpass(f"Password for {login}: ")
     code = getpass.getpass("Authenticator code: ").strip()
     return Credentials(login, password, code)
@@ -79,13 +77,11 @@ def person_connection(args: argparse.Namespace, stdin: TextIO | None = None) -> 
                           code=credentials.code, idle_minutes=5)
         if isinstance(outcome, PendingActivation):
             outcome.close()
-            raise InvalidInput("This account has not been activated yet.",
-                               hint="Sign in once in the MedTrace window with the activation code.")
+            raise InvalidInput.of("cli.not_activated")
         connection = connect_as(database.connect_args, credentials.login, credentials.password)
         try:
             if not connection.execute("SELECT mt_resume_session(%s)", (outcome.token,)).fetchone()[0]:
-                raise InvalidCredentials("Your session ended before the command could run.",
-                                         hint="Sign in again.")
+                raise InvalidCredentials.of("cli.session_ended")
             try:
                 yield connection
             finally:
@@ -107,8 +103,7 @@ def person_database_of(args: argparse.Namespace, stdin: TextIO | None = None) ->
                           code=credentials.code, idle_minutes=5)
         if isinstance(outcome, PendingActivation):
             outcome.close()
-            raise InvalidInput("This account has not been activated yet.",
-                               hint="Sign in once in the MedTrace window with the activation code.")
+            raise InvalidInput.of("cli.not_activated")
         database = person_database(target, outcome, credentials.password)
         try:
             yield database

@@ -158,10 +158,8 @@ class EmbeddedServer:
                 timeout=120,
             )
             if result.returncode != 0:
-                raise DatabaseUnavailable(
-                    "The private database could not be created in " + str(self.pgdata) + ".",
-                    hint=_last_lines(result.stderr),
-                )
+                raise DatabaseUnavailable.of("embedded.not_created", pgdata=self.pgdata,
+                                             hint=_last_lines(result.stderr))
             with (self.pgdata / "postgresql.conf").open("a", encoding="utf-8") as conf:
                 conf.write(CONF.format(socket_dir=self.socket_dir))
         self._write_auth_files()
@@ -179,10 +177,8 @@ class EmbeddedServer:
             "pg_ctl", "start", "-w", "-t", "60", "-D", str(self.pgdata), "-l", str(self.log_file), timeout=90
         )
         if result.returncode != 0:
-            raise DatabaseUnavailable(
-                "The private database did not start.",
-                hint=f"Details are in {self.log_file}:\n{_last_lines(self._read_log())}",
-            )
+            raise DatabaseUnavailable.of("embedded.did_not_start", log_file=self.log_file,
+                                         details=_last_lines(self._read_log()))
         self._ensure_database()
         return True
 
@@ -205,7 +201,7 @@ class EmbeddedServer:
             input=sql, capture_output=True, text=True, timeout=120, check=False,
         )
         if result.returncode != 0:
-            raise DatabaseUnavailable("A database command failed.", hint=_last_lines(result.stderr))
+            raise DatabaseUnavailable.of("embedded.command_failed", hint=_last_lines(result.stderr))
         return result.stdout
 
     # -- internals ----------------------------------------------------------------------------
@@ -264,12 +260,8 @@ def reachable_binaries(binaries: Path, user: str, copies: Path) -> Path:
         return binaries
     copy = _copy_binaries(binaries, copies)
     if not _runs_as(copy, user):
-        raise DatabaseUnavailable(
-            f"The private database server cannot run: the system user “{user}” that runs it for root cannot "
-            f"reach its programs in {binaries}, nor the copy in {copy}.",
-            hint=f"Let other users traverse the folders above {copies} (chmod o+x), or run MedTrace (and its "
-                 f"tests) as an ordinary user instead of root.",
-        )
+        raise DatabaseUnavailable.of("embedded.programs_unreachable", user=user, binaries=binaries, copy=copy,
+                                     copies=copies)
     log.info("PostgreSQL binaries in %s are out of reach of %s; running the copy in %s", binaries, user, copy)
     return copy
 
@@ -329,10 +321,7 @@ def _check_root_only(folder: Path) -> None:
     """Root runs these programs: refuse a folder that anyone but root could have changed."""
     info = folder.lstat()
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != 0 or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise DatabaseUnavailable(
-            f"The folder {folder} for the database server's programs is not a folder that only root may change.",
-            hint=f"Remove {folder}; MedTrace makes it again.",
-        )
+        raise DatabaseUnavailable.of("embedded.programs_folder_unsafe", folder=folder)
 
 
 class WorkstationLock:
@@ -349,10 +338,7 @@ class WorkstationLock:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(handle)
-            raise AlreadyRunning(
-                "MedTrace is already open on this computer with the same data folder.",
-                hint=f"Switch to the open window, or close it first. (Data folder: {self.path.parent})",
-            ) from None
+            raise AlreadyRunning.of("embedded.already_running", folder=self.path.parent) from None
         os.ftruncate(handle, 0)
         os.write(handle, f"{os.getpid()} {socket.gethostname()}\n".encode())
         self._handle = handle

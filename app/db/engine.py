@@ -67,34 +67,16 @@ def explain_connection_failure(exc: BaseException, where: str) -> DatabaseUnavai
     detail = str(getattr(exc, "orig", exc) or exc)
     lowered = detail.lower()
     if "certificate verify failed" in lowered or ("certificate" in lowered and "ssl" in lowered):
-        return DatabaseUnavailable(
-            f"The server at {where} did not present a certificate we trust.",
-            hint="Check the CA certificate file in the connection profile (sslrootcert) with your database "
-            "administrator. MedTrace will not connect to a server it cannot verify.",
-        )
+        return DatabaseUnavailable.of("connection.untrusted_certificate", where=where)
     if "does not match host name" in lowered or "server certificate for" in lowered:
-        return DatabaseUnavailable(
-            f"The certificate of {where} was issued for a different server name.",
-            hint="Use the exact host name the certificate names in the connection profile.",
-        )
+        return DatabaseUnavailable.of("connection.certificate_name_mismatch", where=where)
     if "password authentication failed" in lowered or "no password supplied" in lowered:
-        return DatabaseUnavailable(
-            "The user name or password is not correct.", hint="Check both and try again."
-        )
+        return DatabaseUnavailable.of("connection.wrong_password")
     if "database" in lowered and "does not exist" in lowered:
-        return DatabaseUnavailable(
-            f"The MedTrace database does not exist on {where}.",
-            hint="Ask your database administrator to create it, then run: medtrace db upgrade",
-        )
+        return DatabaseUnavailable.of("connection.no_database", where=where)
     if any(s in lowered for s in ("could not translate host name", "name or service not known")):
-        return DatabaseUnavailable(
-            f"The server name in the connection profile ({where}) is not known on this network.",
-            hint="Check the host name in the profile, or your network connection.",
-        )
-    return DatabaseUnavailable(
-        f"The database at {where} cannot be reached.",
-        hint="Check that the server is running and that this computer may connect to it; then try again.",
-    )
+        return DatabaseUnavailable.of("connection.unknown_host", where=where)
+    return DatabaseUnavailable.of("connection.unreachable", where=where)
 
 
 @dataclass

@@ -172,15 +172,22 @@ def definition_of(key: str) -> ReportDefinition:
     try:
         return CATALOGUE[key]
     except KeyError:
-        raise InvalidInput(f"There is no report called “{key}”.",
-                           hint=f"Reports: {', '.join(CATALOGUE)}.") from None
+        raise InvalidInput.of("report.unknown_report", key=key, reports=", ".join(CATALOGUE)) from None
+
+
+def _names(definition: ReportDefinition, parameter: Parameter | None = None) -> dict[str, object]:
+    """The report's (and the parameter's) names in both languages, for the messages below."""
+    names: dict[str, object] = {"title": definition.title_en, "title_zh": definition.title_zh}
+    if parameter is not None:
+        names.update(label=parameter.label_en, label_lower=parameter.label_en.lower(), label_zh=parameter.label_zh)
+    return names
 
 
 def parse_parameters(definition: ReportDefinition, raw: Mapping[str, object]) -> dict[str, object]:
     """Checked, typed values for every parameter of the report (None where not given)."""
     unknown = set(raw) - {p.name for p in definition.parameters}
     if unknown:
-        raise InvalidInput(f"The {definition.title_en} takes no parameter “{sorted(unknown)[0]}”.")
+        raise InvalidInput.of("report.unknown_parameter", **_names(definition), name=sorted(unknown)[0])
     values: dict[str, object] = {}
     for parameter in definition.parameters:
         value = raw.get(parameter.name)
@@ -190,21 +197,22 @@ def parse_parameters(definition: ReportDefinition, raw: Mapping[str, object]) ->
             value = parameter.default
         if value is None:
             if parameter.required:
-                raise InvalidInput(f"Enter the {parameter.label_en.lower()} for the {definition.title_en}.")
+                raise InvalidInput.of("report.parameter_missing", **_names(definition, parameter))
             values[parameter.name] = None
             continue
         values[parameter.name] = _typed(definition, parameter, value)
     if definition.needs_one_of and all(values.get(name) is None for name in definition.needs_one_of):
         names = ", ".join(definition.parameter(n).label_en.lower() for n in definition.needs_one_of)
-        raise InvalidInput(f"Narrow the {definition.title_en} down: give at least one of {names}.")
+        names_zh = "、".join(definition.parameter(n).label_zh for n in definition.needs_one_of)
+        raise InvalidInput.of("report.needs_one_of", **_names(definition), names=names, names_zh=names_zh)
     since, until = values.get("since"), values.get("until")
     if isinstance(since, dt.date) and isinstance(until, dt.date) and until < since:
-        raise InvalidInput(f"The period ends ({until}) before it starts ({since}).")
+        raise InvalidInput.of("report.period_reversed", until=until, since=since)
     return values
 
 
 def _typed(definition: ReportDefinition, parameter: Parameter, value: object) -> object:
-    where = f"{parameter.label_en} of the {definition.title_en}"
+    names = _names(definition, parameter)
     if parameter.kind == DATE:
         if isinstance(value, dt.datetime):
             return value.date()
@@ -213,31 +221,31 @@ def _typed(definition: ReportDefinition, parameter: Parameter, value: object) ->
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            raise InvalidInput(f"{where}: “{value}” is not a date like 2026-11-21.") from None
+            raise InvalidInput.of("report.not_a_date", **names, value=value) from None
     if parameter.kind == DAYS:
         try:
             number = int(str(value))
         except ValueError:
-            raise InvalidInput(f"{where}: “{value}” is not a whole number of days.") from None
+            raise InvalidInput.of("report.not_days", **names, value=value) from None
         low = parameter.minimum if parameter.minimum is not None else number
         high = parameter.maximum if parameter.maximum is not None else number
         if not low <= number <= high:
-            raise InvalidInput(f"{where}: give a number of days between {low} and {high}, not {number}.")
+            raise InvalidInput.of("report.days_out_of_range", **names, low=low, high=high, number=number)
         return number
     if parameter.kind == RECALL:
         try:
             number = int(str(value).strip().lstrip("#"))
         except ValueError:
-            raise InvalidInput(f"{where}: “{value}” is not a recall number like 12.") from None
+            raise InvalidInput.of("report.not_a_recall_number", **names, value=value) from None
         if not 1 <= number <= 2_147_483_647:
-            raise InvalidInput(f"{where}: there is no recall number {number}.")
+            raise InvalidInput.of("report.recall_number_out_of_range", **names, number=number)
         return number
     if parameter.kind == CHOICE:
         allowed = [choice for choice, _en, _zh in parameter.choices]
         if str(value) not in allowed:
-            raise InvalidInput(f"{where}: choose one of {', '.join(allowed)}, not “{value}”.")
+            raise InvalidInput.of("report.not_a_choice", **names, allowed=", ".join(allowed), value=value)
         return str(value)
     text = str(value)
     if len(text) > 100:
-        raise InvalidInput(f"{where} is too long ({len(text)} characters).")
+        raise InvalidInput.of("report.text_too_long", **names, length=len(text))
     return text

@@ -41,11 +41,7 @@ def seal_signature_valid(public_key: bytes, position: int, head_hash: bytes, sig
 def _require_backend() -> None:
     backend = keyring.get_keyring()
     if type(backend).__module__.startswith("keyring.backends.fail") or getattr(backend, "priority", 1) <= 0:
-        raise ConfigurationError(
-            "This computer has no secure key store (OS keyring) for the audit seal key.",
-            hint="Sign in to a desktop session with a keyring (GNOME Keyring, KWallet, Windows Credential "
-            "Manager, macOS Keychain). MedTrace will not keep the key in a plain file.",
-        )
+        raise ConfigurationError.of("keys.no_keyring")
 
 
 def load_or_create_seal_key(database_id: str, *, create: bool = True) -> Ed25519PrivateKey | None:
@@ -55,7 +51,7 @@ def load_or_create_seal_key(database_id: str, *, create: bool = True) -> Ed25519
     try:
         stored = keyring.get_password(KEYRING_SERVICE, name)
     except keyring.errors.KeyringError as exc:
-        raise ConfigurationError("The OS keyring could not be read.", hint=str(exc)) from None
+        raise ConfigurationError.of("keys.keyring_unreadable", hint=str(exc)) from None
     if stored:
         return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(stored))
     if not create:
@@ -85,7 +81,7 @@ def load_trusted_keys(config_dir: Path) -> set[bytes]:
         except ValueError:
             key = b""
         if len(key) != 32:
-            raise ConfigurationError(f"{path}, line {number}: not an Ed25519 public key (64 hex digits).")
+            raise ConfigurationError.of("keys.not_a_public_key", path=path, line=number)
         keys.add(key)
     return keys
 

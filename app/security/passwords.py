@@ -23,7 +23,10 @@ PostgreSQL still authenticates every connection itself.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from app.messages import english, render
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -53,7 +56,18 @@ class PasswordVerdict:
     """Whether a new password is acceptable, and if not, one sentence saying why."""
 
     ok: bool
-    reason: str = ""
+    reason: str = ""  # English; the message id renders it in the reader's language
+    message_id: str | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> str:
+        """The reason in the current language (app.messages)."""
+        return render(self.message_id, self.params, fallback=self.reason)
+
+
+def _refused(message_id: str, **params: object) -> PasswordVerdict:
+    return PasswordVerdict(False, english(message_id, params)[0], message_id, params)
 
 
 def normalise(password: str) -> str:
@@ -74,19 +88,19 @@ def check_new_password(password: str, *, login: str = "", printed_name: str = ""
     candidate = normalise(password)
     lowered = candidate.lower()
     if len(candidate) < MIN_LENGTH:
-        return PasswordVerdict(False, f"Use at least {MIN_LENGTH} characters (a short phrase works well).")
+        return _refused("password.too_short", min=MIN_LENGTH)
     if len(candidate) > MAX_LENGTH:
-        return PasswordVerdict(False, f"Use at most {MAX_LENGTH} characters.")
+        return _refused("password.too_long", max=MAX_LENGTH)
     if any(unicodedata.category(ch) == "Cc" for ch in candidate):
-        return PasswordVerdict(False, "The password contains a control character.")
+        return _refused("password.control_character")
     if len(set(lowered)) <= 2:
-        return PasswordVerdict(False, "The password repeats the same characters; choose something less predictable.")
+        return _refused("password.repetitive")
     if lowered in COMMON_PASSWORDS or lowered.rstrip("!@#$%.") in COMMON_PASSWORDS:
-        return PasswordVerdict(False, "This password is too common; choose one that others are unlikely to use.")
+        return _refused("password.too_common")
     if _is_sequence(lowered):
-        return PasswordVerdict(False, "Keyboard or alphabet sequences are too easy to guess.")
+        return _refused("password.sequence")
     for own in (login, printed_name.replace(" ", "")):
         own = normalise(own).lower()
         if len(own) >= 3 and own in lowered.replace(" ", ""):
-            return PasswordVerdict(False, "The password must not contain your user name or your name.")
+            return _refused("password.contains_name")
     return PasswordVerdict(True)

@@ -86,10 +86,10 @@ def unwrap_private_key(stored: WrappedKey, *, login: str, password: str) -> Ed25
             nonce, ciphertext, _aad(login, stored.public_key)
         )
     except InvalidTag:
-        raise InvalidCredentials("The password does not unlock your signing key.") from None
+        raise InvalidCredentials.of("signing.password_does_not_unlock") from None
     key = Ed25519PrivateKey.from_private_bytes(raw)
     if public_bytes(key) != stored.public_key:
-        raise InvalidCredentials("The stored signing key does not match its public key.")
+        raise InvalidCredentials.of("signing.key_mismatch")
     return key
 
 

@@ -135,7 +135,7 @@ def _conditions(flt: AuditFilter) -> list[ColumnElement[bool]]:
     if flt.until is not None:
         where.append(e.at < flt.until)
     if flt.since is not None and flt.until is not None and flt.until <= flt.since:
-        raise InvalidInput("The end of the time range must be after its start.")
+        raise InvalidInput.of("audit.range_reversed")
     if flt.actor:
         where.append(e.actor == flt.actor)
     if flt.table_name:
@@ -144,7 +144,7 @@ def _conditions(flt: AuditFilter) -> list[ColumnElement[bool]]:
         where.append(e.record_id == flt.record_id.strip())
     if flt.action:
         if flt.action not in ACTIONS:
-            raise InvalidInput(f"Unknown audit action “{flt.action}”; use one of {', '.join(ACTIONS)}.")
+            raise InvalidInput.of("audit.unknown_action", action=flt.action, actions=", ".join(ACTIONS))
         where.append(e.action == flt.action)
     needle = flt.text.strip()
     if needle:
@@ -164,7 +164,7 @@ def fetch_audit(
 ) -> AuditEntries:
     """Up to `limit` entries matching `filter`, newest first, older than `before_id` when given."""
     if not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput(f"A page holds 1 to {MAX_PAGE} entries.")
+        raise InvalidInput.of("audit.page_size", max=MAX_PAGE)
     where = _conditions(filter)
     if before_id is not None:
         where.append(audit_entry.c.id < before_id)

@@ -221,21 +221,17 @@ def _schema_revision(conn: psycopg.Connection) -> str | None:
 def _check_target(target: Path) -> None:
     folder = target.parent
     if not folder.is_dir():
-        raise BackupNotWritten(f"The folder {folder} does not exist.", hint="Choose an existing folder for the backup.")
+        raise BackupNotWritten.of("backup.folder_missing", folder=folder)
     if target.is_dir():
-        raise BackupNotWritten(f"{target} is a folder.", hint="Give a file name for the backup.")
+        raise BackupNotWritten.of("backup.target_is_folder", target=target)
 
 
 def _not_written(exc: OSError, target: Path) -> BackupNotWritten:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return BackupNotWritten(f"There is not enough space for the backup in {target.parent}; no file was left "
-                                "behind and nothing was recorded.",
-                                hint="Free some space or choose another drive, then back up again.")
+        return BackupNotWritten.of("backup.no_space", folder=target.parent)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return BackupNotWritten(f"MedTrace may not write to {target.parent}; no backup was made.",
-                                hint="Choose a folder you can write to.")
-    return BackupNotWritten(f"The backup could not be written to {target.parent} ({exc.strerror or exc}); no file "
-                            "was left behind and nothing was recorded.", hint="Check the folder and the drive.")
+        return BackupNotWritten.of("backup.not_permitted", folder=target.parent)
+    return BackupNotWritten.of("backup.write_failed", folder=target.parent, detail=exc.strerror or exc)
 
 
 def _sha256_file(path: Path) -> str:
@@ -314,7 +310,7 @@ def _tool_failed(tool: str, result: subprocess.CompletedProcess[str], target: Pa
         return _not_written(OSError(errno.ENOSPC, "No space left on device"), target)
     if "Permission denied" in detail or "Read-only file system" in detail:
         return _not_written(OSError(errno.EACCES, "Permission denied"), target)
-    return BackupNotWritten(f"{tool} could not back up the database; no backup was made.", hint=detail or None)
+    return BackupNotWritten.of("backup.tool_failed", tool=tool, hint=detail or None)
 
 
 def _write_archive(path: Path, manifest: Manifest, work: Path) -> None:
@@ -349,9 +345,9 @@ def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:
 # == Reading a backup ================================================================================
 
 
-def _refused(path: Path, why: str) -> BackupRefused:
-    return BackupRefused(f"{path.name} cannot be restored: {why} Nothing was restored or overwritten.",
-                         hint="Restore a file made by “medtrace backup” or the Admin page, unchanged.")
+def _refused(message_id: str, path: Path, **params: object) -> BackupRefused:
+    """Why `path` cannot be restored; every `backup.refused_*` message names the file and says nothing changed."""
+    return BackupRefused.of(message_id, name=path.name, **params)
 
 
 def read_manifest(path: Path | str) -> Manifest:
@@ -369,30 +365,30 @@ def read_manifest(path: Path | str) -> Manifest:
 @contextlib.contextmanager
 def _open_backup(path: Path) -> Any:
     if not path.is_file():
-        raise BackupRefused(f"There is no backup file {path}.")
+        raise BackupRefused.of("backup.no_such_file", path=path)
     with path.open("rb") as handle:
         if handle.read(5) == b"PGDMP":
-            raise _refused(path, "it is a plain pg_dump archive, not a MedTrace backup (it has no manifest).")
+            raise _refused("backup.refused_plain_dump", path)
     try:
         archive = tarfile.open(path, mode="r:")  # noqa: SIM115 — closed by the `with` below
     except (tarfile.TarError, OSError):
-        raise _refused(path, "it is not a MedTrace backup file.") from None
+        raise _refused("backup.refused_not_a_backup", path) from None
     with archive:
         try:
             names = [m.name for m in archive.getmembers()]
         except (tarfile.TarError, OSError, EOFError):
-            raise _refused(path, "the file is damaged or incomplete.") from None
+            raise _refused("backup.refused_damaged", path) from None
         if names[:1] != [MANIFEST] or sorted(names) != sorted(MEMBERS):
-            raise _refused(path, "it is not a MedTrace backup file.")
+            raise _refused("backup.refused_not_a_backup", path)
         try:
             data = json.loads(_member_file(archive, MANIFEST).read().decode("utf-8"))
             if data.get("format") != FORMAT:
                 raise ValueError
             if int(data.get("version", 0)) > FORMAT_VERSION:
-                raise _refused(path, "it was made by a newer MedTrace; restore it with that version.")
+                raise _refused("backup.refused_newer_version", path)
             manifest = Manifest.from_json(data)
         except (ValueError, KeyError, TypeError, UnicodeDecodeError, tarfile.TarError):
-            raise _refused(path, "it is not a MedTrace backup file (no readable manifest).") from None
+            raise _refused("backup.refused_no_manifest", path) from None
         yield archive, manifest
 
 
@@ -419,10 +415,10 @@ def _copy_checked(path: Path, archive: tarfile.TarFile, manifest: Manifest, name
                     sink.write(block)
     except (tarfile.TarError, EOFError, OSError) as exc:
         if out is not None and isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EACCES, errno.EROFS):
-            raise BackupRefused(f"{name} could not be unpacked ({exc.strerror}); nothing was restored.") from None
-        raise _refused(path, "the file is damaged or incomplete.") from None
+            raise BackupRefused.of("backup.unpack_failed", name=name, detail=exc.strerror) from None
+        raise _refused("backup.refused_damaged", path) from None
     if size != expected.get("size") or digest.hexdigest() != expected.get("sha256"):
-        raise _refused(path, f"its {name} does not match its manifest (the file was damaged or changed).")
+        raise _refused("backup.refused_checksum", path, member=name)
 
 
 # == Restoring =======================================================================================
@@ -446,8 +442,7 @@ def _roles_sql(text: str) -> str:
     kept = []
     for line in text.splitlines():
         if not ROLE_LINE.match(line):
-            raise BackupRefused("The roles of this backup contain statements other than roles; it was not restored.",
-                                hint="Restore only backups made by MedTrace.")
+            raise BackupRefused.of("backup.roles_not_only_roles")
         if re.match(rf'^(CREATE|ALTER) ROLE "?{SUPERUSER}"?[ ;]', line):
             continue
         kept.append(line)
@@ -467,8 +462,7 @@ def restore_backup(path: Path | str, *, pgdata: Path, progress: Progress | None 
     step = _stepper(progress, 5)
     step("Checking the backup file")
     if pgdata.exists() and any(pgdata.iterdir()):
-        raise BackupRefused(f"{pgdata} already holds a database; nothing was overwritten.",
-                            hint="Restore into a new, empty folder (--home NEW_FOLDER).")
+        raise BackupRefused.of("backup.target_not_empty", pgdata=pgdata)
     backup_sha256 = _sha256_file(path) if path.is_file() else ""
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".restore-", dir=pgdata.parent))
@@ -487,13 +481,12 @@ def restore_backup(path: Path | str, *, pgdata: Path, progress: Progress | None 
         applied = tools.run("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "--no-password", "-d", "postgres",
                             stdin=roles)
         if applied.returncode != 0:
-            raise RestoreFailed("The roles of the backup could not be restored.", hint=_last_lines(applied.stderr))
+            raise RestoreFailed.of("backup.roles_restore_failed", hint=_last_lines(applied.stderr))
         step("Restoring the database")
         restored = tools.run("pg_restore", "--exit-on-error", "--single-transaction", "--no-password",
                              f"--dbname={tools.dbname}", str(work / DUMP))
         if restored.returncode != 0:
-            raise RestoreFailed("PostgreSQL could not restore this backup; the new database was removed again.",
-                                hint=_last_lines(restored.stderr))
+            raise RestoreFailed.of("backup.restore_failed", hint=_last_lines(restored.stderr))
     except BaseException:
         if created:
             server.stop()
@@ -806,8 +799,7 @@ def back_up_embedded(pgdata: Path, *, out: Path | str, created_by: str, workstat
     try:
         conn = psycopg.connect(**server.connect_args(), autocommit=True, connect_timeout=10)
     except psycopg.OperationalError as exc:
-        raise BackupNotWritten("The database cannot be reached; no backup was made.",
-                               hint=_last_lines(str(exc))) from None
+        raise BackupNotWritten.of("backup.database_unreachable", hint=_last_lines(str(exc))) from None
     with conn:
         return back_up_database(conn, embedded_tools(pgdata), out=out, created_by=created_by,
                                 workstation=workstation, progress=progress)

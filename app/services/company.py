@@ -126,23 +126,20 @@ def check_logo(data: bytes) -> bytes:
     from PIL import Image, UnidentifiedImageError
 
     if not data:
-        raise InvalidInput("The logo file is empty.")
+        raise InvalidInput.of("company.logo_empty")
     if len(data) > LOGO_MAX_BYTES:
-        raise InvalidInput(f"The logo is {len(data) / 1024:,.0f} KB; at most {LOGO_MAX_BYTES // 1024} KB is "
-                           "accepted.", hint="Save it smaller (a header logo needs about 600 × 200 pixels).")
+        raise InvalidInput.of("company.logo_too_large", kb=len(data) / 1024, limit=LOGO_MAX_BYTES // 1024)
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind = image.format
             width, height = image.size
             if width * height > LOGO_MAX_PIXELS:
-                raise InvalidInput(f"The logo is {width} × {height} pixels; at most 4000 × 4000 is accepted.",
-                                   hint="A header logo needs about 600 × 200 pixels.")
+                raise InvalidInput.of("company.logo_too_many_pixels", width=width, height=height)
             image.load()  # decodes every pixel: a truncated or damaged file fails here, not in a report
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise InvalidInput("The logo file is not an image that can be read.",
-                           hint="Choose a PNG or JPEG file.") from None
+        raise InvalidInput.of("company.logo_unreadable") from None
     if kind not in LOGO_FORMATS:
-        raise InvalidInput(f"The logo is a {kind} image; PNG or JPEG is accepted.", hint="Save it as PNG or JPEG.")
+        raise InvalidInput.of("company.logo_wrong_format", kind=kind)
     return data
 
 
@@ -172,10 +169,10 @@ def save_company_profile(uow: UnitOfWork, *, changes: Mapping[str, Any], reason:
 def _create(uow: UnitOfWork, *, changes: Mapping[str, Any], reason: str) -> EditResult:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("State why the record is changed: the reason is kept in the audit trail.")
+        raise InvalidInput.of("edit.reason_missing")
     values = coerce_fields(TABLE, changes)
     if not any(str(values.get(n) or "").strip() for n in ("legal_name_zh", "legal_name_en")):
-        raise InvalidInput("Enter the company's legal name (in Chinese, English or both).")
+        raise InvalidInput.of("company.legal_name_missing")
     with uow:
         session = uow.session
         session.execute(text("SELECT set_config('medtrace.reason', :reason, true)"), {"reason": reason})

@@ -103,7 +103,7 @@ def seed_demo(
     (unless `if_empty`, which then skips quietly). `_lots` scales the large set down for tests.
     """
     if scale not in SCALES:
-        raise InvalidInput(f"Unknown demonstration scale “{scale}”.", hint="Use small or large.")
+        raise InvalidInput.of("demo.unknown_scale", scale=scale)
     say = progress or (lambda _message: None)
     today = dt.date.today()  # noqa: DTZ011 — a calendar date; the data is placed around today
     started = time.perf_counter()
@@ -113,10 +113,7 @@ def seed_demo(
         if present:
             if if_empty:
                 return SeedSummary(scale=scale, seed=seed, skipped=True)
-            raise InvalidInput(
-                f"The database already holds {present}; demonstration data only goes into an empty one.",
-                hint="Use a fresh MEDTRACE_HOME (or --home), or --if-empty to skip quietly.",
-            )
+            raise InvalidInput.of("demo.not_empty_lots" if present == "lots" else "demo.not_empty_master_data")
         if scale == "small":
             say("Generating the small demonstration set")
             _write_small(conn, _SmallWorld(_random(seed), today), say)
@@ -1135,13 +1132,9 @@ def _large_master_data(rng: random.Random, shape: _LargeShape) -> tuple[Rows, Ro
 def _seed_large(conn: Connection, *, seed: int, lots: int, today: dt.date, say: Progress) -> None:
     """Set-based load of the reference data set; every rule the disabled triggers check is kept here."""
     if lots < 2_000:
-        raise InvalidInput("The large demonstration set needs at least 2,000 lots.")
+        raise InvalidInput.of("demo.large_too_few_lots")
     if conn.execute(text("SELECT current_setting('is_superuser')")).scalar_one() != "on":
-        raise ComplianceError(
-            "The large demonstration set is bulk-loaded with row triggers switched off, which only the "
-            "database owner may do.",
-            hint="Run `medtrace demo seed --scale large` on the embedded database of this computer.",
-        )
+        raise ComplianceError.of("demo.large_needs_owner")
     shape = _LargeShape(lots)
     rng = _random(seed)
     h = _Salts(seed).h

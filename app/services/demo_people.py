@@ -56,7 +56,7 @@ def create_demo_people(database: Database) -> list[str]:
                                      (person.login, person.printed_name, list(person.groups))).fetchone()[0]
             pending = sign_in(database.connect_args, login=person.login, password=code, code="")
             if not isinstance(pending, PendingActivation):
-                raise InvalidInput(f"Demo person {person.login} could not be activated.")
+                raise InvalidInput.of("demo.person_not_activated", login=person.login)
             try:
                 # The current code: its step stays inside the ±1 window however slow the key wrapping is.
                 # (Signing in right after, the person waits for the next code.)
@@ -72,8 +72,7 @@ def demo_code(login: str, *, at: float | None = None) -> str:
     for person in DEMO_PEOPLE:
         if person.login == login:
             return pyotp.TOTP(person.seed).at(time.time() if at is None else at)
-    raise InvalidInput(f"“{login}” is not a demo person.", hint="Demo people: " +
-                       ", ".join(p.login for p in DEMO_PEOPLE))
+    raise InvalidInput.of("demo.not_a_demo_person", login=login, people=", ".join(p.login for p in DEMO_PEOPLE))
 
 
 def label_scan(conn: psycopg.Connection, lot_no: str) -> str:
@@ -83,10 +82,10 @@ def label_scan(conn: psycopg.Connection, lot_no: str) -> str:
         "JOIN product p ON p.id = l.product_id WHERE l.lot_no = %s ORDER BY l.id LIMIT 1", (lot_no,)
     ).fetchone()
     if row is None:
-        raise InvalidInput(f"There is no lot “{lot_no}”.")
+        raise InvalidInput.of("demo.no_such_lot", lot_no=lot_no)
     agency, di, produced, expires, lot = row
     if agency != "GS1":
-        raise InvalidInput(f"Lot {lot_no} is not a GS1 product; its label is not a GS1 element string.")
+        raise InvalidInput.of("demo.lot_not_gs1", lot_no=lot_no)
 
     def yymmdd(day: dt.date) -> str:
         return day.strftime("%y%m%d")

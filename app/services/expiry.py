@@ -138,14 +138,13 @@ def parse_thresholds(value: str | Iterable[int] | None) -> tuple[int, ...]:
     days = []
     for part in parts:
         if not part.isdigit():
-            raise InvalidInput(f"Expiry alert thresholds are whole numbers of days separated by “;”: “{part}” is not.",
-                               hint="For example 180;90;30;7.")
+            raise InvalidInput.of("expiry.threshold_not_number", part=part)
         if not 0 < int(part) <= 3650:
-            raise InvalidInput(f"An expiry alert threshold is between 1 and 3650 days, not {part}.")
+            raise InvalidInput.of("expiry.threshold_out_of_range", part=part)
         days.append(int(part))
     unique = sorted(set(days), reverse=True)
     if len(unique) > MAX_THRESHOLDS:
-        raise InvalidInput(f"A product has at most {MAX_THRESHOLDS} expiry alert thresholds, not {len(unique)}.")
+        raise InvalidInput.of("expiry.too_many_thresholds", max=MAX_THRESHOLDS, count=len(unique))
     return tuple(unique)
 
 
@@ -252,7 +251,7 @@ def list_expiring(uow: UnitOfWork, *, within_days: int, as_of: dt.date | None = 
                   filters: ExpiryFilters | None = None) -> ExpiryList:
     """Every (lot, site) with stock expiring by as_of + within_days, expired stock still on hand included."""
     if not 0 <= within_days <= 3650:
-        raise InvalidInput(f"Look ahead between 0 and 3650 days, not {within_days}.")
+        raise InvalidInput.of("expiry.window_out_of_range", days=within_days)
     as_of = as_of or server_today(uow)
     lots = _rows(uow, first=dt.date.min, last=as_of + dt.timedelta(days=within_days), as_of=as_of, filters=filters)
     return ExpiryList(as_of=as_of, within_days=within_days, lots=tuple(lots), data_gaps=data_gaps(uow))
@@ -368,8 +367,7 @@ def alert_counts(uow: UnitOfWork) -> AlertCounts:
 def acknowledge_alert(uow: UnitOfWork, *, alert_id: int, note: str, disposition: str) -> None:
     """Acknowledge with a note and a disposition; the database refuses a second acknowledgement by name."""
     if disposition not in DISPOSITIONS:
-        raise InvalidInput(f"Unknown disposition “{disposition}”.", hint="Use first, transfer, return to supplier, "
-                           "scrap or quarantine.")
+        raise InvalidInput.of("expiry.unknown_disposition", disposition=disposition)
     with uow:
         uow.session.execute(text("SELECT mt_acknowledge_expiry_alert(:id, :note, :disposition)"),
                             {"id": alert_id, "note": note, "disposition": disposition})
@@ -463,13 +461,12 @@ def write_ics(uow: UnitOfWork, *, out: Path | str, as_of: dt.date | None = None,
         calendar.add_component(event)
     target = Path(out).expanduser()
     if not target.parent.is_dir():
-        raise NotFound(f"The folder {target.parent} does not exist.", hint="Choose another folder.")
+        raise NotFound.of("expiry.calendar_folder_missing", folder=target.parent)
     temporary = target.with_name(f".{target.name}.part")
     try:
         temporary.write_bytes(calendar.to_ical())
         temporary.replace(target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise InvalidInput(f"The calendar could not be written to {target} ({exc.strerror or exc}).",
-                           hint="Choose a folder you can write to, with free space.") from None
+        raise InvalidInput.of("expiry.calendar_not_written", target=target, detail=exc.strerror or exc) from None
     return target

@@ -19,6 +19,7 @@ from psycopg import sql
 from sqlalchemy import Engine, event
 
 from app.db.engine import Database, _engine_for, explain_connection_failure, workstation_name
+from app.db.uow import database_message
 from app.errors import (
     AccountLocked,
     ComplianceError,
@@ -88,12 +89,10 @@ def connect_as(base: dict[str, str], login: str, password: str) -> psycopg.Conne
     except psycopg.OperationalError as exc:
         text = str(exc).lower()
         if "not permitted to log in" in text:
-            raise AccountLocked(
-                "This account is locked.", hint="Ask an administrator to unlock it or to reset it."
-            ) from None
+            raise AccountLocked.of("identity.account_locked") from None
         if "password authentication failed" in text or "no password supplied" in text or "does not exist" in text:
             _report_failure(base, login)
-            raise InvalidCredentials(WRONG) from None
+            raise InvalidCredentials.of("identity.wrong_credentials") from None
         raise explain_connection_failure(exc, f"{base.get('host', '')}:{base.get('port', '')}") from None
 
 
@@ -113,17 +112,12 @@ def verify_second_factor(connection: psycopg.Connection, code: str, idle_minutes
     if status == "verified":
         return token
     if status == "locked":
-        raise AccountLocked(
-            "This account is locked after too many failed attempts.",
-            hint="An administrator has been alerted; ask them to unlock your account.",
-        )
+        raise AccountLocked.of("identity.locked_after_failures")
     if status == "replayed":
-        raise InvalidCredentials(
-            "This authenticator code has already been used.", hint="Wait for the next code and enter it."
-        )
+        raise InvalidCredentials.of("identity.code_replayed")
     if status == "not_enrolled":
-        raise InvalidInput("This account has no authenticator enrolled yet.")
-    raise InvalidCredentials(WRONG)
+        raise InvalidInput.of("identity.not_enrolled")
+    raise InvalidCredentials.of("identity.wrong_credentials")
 
 
 def sign_in(
@@ -136,7 +130,7 @@ def sign_in(
         account = _account(connection)
         if account is None:
             _report_failure(base, login)
-            raise InvalidCredentials(WRONG)
+            raise InvalidCredentials.of("identity.wrong_credentials")
         if account.state == "pending":
             pending, connection = PendingActivation(account, connection), None  # the caller closes it
             return pending
@@ -153,12 +147,21 @@ def scram_verifier(connection: psycopg.Connection, login: str, password: str) ->
     return connection.pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256").decode()
 
 
+def _activation_refused(exc: psycopg.Error) -> InvalidInput:
+    """The database's refusal of an activation, with its message id (migration 0014) when it carries one."""
+    primary = exc.diag.message_primary
+    if not primary:
+        return InvalidInput.of("identity.activation_failed", hint=exc.diag.message_hint)
+    message_id, params = database_message(exc.diag)
+    return InvalidInput(primary, hint=exc.diag.message_hint, message_id=message_id, params=params)
+
+
 def activate(pending: PendingActivation, *, new_password: str, seed: str, first_code: str) -> list[str]:
     """Choose the password and enrol TOTP; returns the ten recovery codes (shown once)."""
     verdict = check_new_password(new_password, login=pending.account.login,
                                  printed_name=pending.account.printed_name)
     if not verdict.ok:
-        raise InvalidInput(verdict.reason)
+        raise InvalidInput(verdict.reason, message_id=verdict.message_id, params=verdict.params)
     verifier = scram_verifier(pending.connection, pending.account.login, new_password)
     key = new_signing_key(login=pending.account.login, password=new_password)
     try:
@@ -167,11 +170,10 @@ def activate(pending: PendingActivation, *, new_password: str, seed: str, first_
             (verifier, seed, first_code.strip(), key.public_key, key.wrapped, key.params),
         ).fetchall()
     except psycopg.errors.RaiseException as exc:
-        raise InvalidInput(exc.diag.message_primary or "Activation failed.", hint=exc.diag.message_hint) from None
+        raise _activation_refused(exc) from None
     except psycopg.Error as exc:
         if exc.sqlstate and exc.sqlstate.startswith("MT"):
-            raise InvalidInput(exc.diag.message_primary or "Activation failed.",
-                               hint=exc.diag.message_hint) from None
+            raise _activation_refused(exc) from None
         raise
     return [row[0] for row in rows]
 
@@ -187,9 +189,7 @@ def person_engine(base: dict[str, str], login: str, password: str, session: Sign
             resumed = cursor.fetchone()[0]
         dbapi_connection.commit()
         if not resumed:
-            raise SessionEnded(
-                "Your session has ended (locked, expired or signed out).", hint="Sign in again."
-            )
+            raise SessionEnded.of("identity.session_ended")
 
     return engine
 
@@ -215,8 +215,7 @@ def person_replica_engine(replica_base: dict[str, str], login: str, password: st
         # Not a standby at all: the read path's check says so and never reads there (RLS shows it nothing).
         if standby and not verified:
             # Right after signing in the replica may not have received the session yet; or it ended.
-            raise SessionEnded("The replica does not know this session (yet).",
-                               hint="Reads go to the primary until it does.")
+            raise SessionEnded.of("identity.replica_session_unknown")
 
     return engine
 
@@ -262,9 +261,9 @@ def change_password(
 
     verdict = check_new_password(new_password, login=login)
     if not verdict.ok:
-        raise InvalidInput(verdict.reason)
+        raise InvalidInput(verdict.reason, message_id=verdict.message_id, params=verdict.params)
     if new_password == old_password:
-        raise InvalidInput("The new password must differ from the current one.")
+        raise InvalidInput.of("identity.password_unchanged")
     connection = connect_as(base, login.strip().lower(), old_password)
     try:
         token = verify_second_factor(connection, code, idle_minutes=5)
@@ -272,7 +271,7 @@ def change_password(
             "SELECT public_key, wrapped_key, wrap_params FROM mt_my_signing_key()"
         ).fetchone()
         if row is None:
-            raise InvalidInput("You have no signing key.", hint="Ask an administrator to reset your account.")
+            raise InvalidInput.of("identity.no_signing_key")
         public_key, wrapped, params = row
         stored = WrappedKey(bytes(public_key), bytes(wrapped), json.dumps(params, sort_keys=True))
         renewed = rewrap(stored, login=login, old_password=old_password, new_password=new_password)
@@ -305,7 +304,7 @@ def signing_session(base_args: dict[str, str], *, login: str, password: str, cod
         token = verify_second_factor(conn, code, idle_minutes=5)
         row = conn.execute("SELECT key_id, public_key, wrapped_key, wrap_params FROM mt_my_signing_key()").fetchone()
         if row is None:
-            raise ComplianceError("You have no signing key.", hint="Ask an administrator to reset your account.")
+            raise ComplianceError.of("identity.no_signing_key")
         key_id, public_key, wrapped, params = row
         private_key = unwrap_private_key(
             WrappedKey(bytes(public_key), bytes(wrapped), json.dumps(params, sort_keys=True)),

@@ -266,7 +266,7 @@ def _conditions(session: Session, flt: LotFilter) -> list[ColumnElement[bool]]:
         terms.append(Lot.status.in_([LotStatus(s) for s in flt.statuses]))
     if flt.expires_within_days is not None:
         if flt.expires_within_days < 0:
-            raise InvalidInput("The expiry window must be zero or more days.")
+            raise InvalidInput.of("lots.expiry_window_negative")
         terms.append(Lot.expiry_date >= func.current_date())
         terms.append(Lot.expiry_date <= func.current_date() + flt.expires_within_days)
     if flt.expired:
@@ -306,7 +306,7 @@ def _to_row(r: Any) -> LotRow:
 
 def _check_sort(sort_key: str) -> None:
     if sort_key not in SORT_KEYS:
-        raise InvalidInput(f"The lot list cannot be sorted by “{sort_key}”.")
+        raise InvalidInput.of("lots.unknown_sort_key", key=sort_key)
 
 
 def _after(cols: Sequence[ColumnElement[Any]], key: SortKey, scan_desc: bool) -> ColumnElement[bool]:
@@ -395,7 +395,7 @@ def fetch_lots(
     """
     _check_sort(sort_key)
     if sum((after is not None, before is not None, from_end)) > 1:
-        raise InvalidInput("Ask for rows after a key, before a key or from the end — one of them.")
+        raise InvalidInput.of("lots.page_anchor_conflict")
     if limit <= 0:
         return []
     backward = before is not None or from_end
@@ -480,7 +480,7 @@ def lot_detail(uow: UnitOfWork, *, lot_id: int) -> LotDetail:
             ).join(Product, Product.id == Lot.product_id).where(Lot.id == lot_id)
         ).first()
         if head is None:
-            raise NotFound(f"Lot {lot_id} does not exist or is not visible to you.")
+            raise NotFound.of("lots.not_found", lot_id=lot_id)
         lot, product = head.Lot, head.Product
         header = LotHeader(
             id=lot.id, lot_no=lot.lot_no, status=LotStatus(lot.status), production_date=lot.production_date,

@@ -19,8 +19,8 @@ import psycopg
 from psycopg import IsolationLevel
 from sqlalchemy import text
 
-from app.db.uow import UnitOfWork
-from app.errors import DatabaseUnavailable, InvalidInput, NotFound
+from app.db.uow import UnitOfWork, explain_database_error
+from app.errors import ComplianceError, ConcurrentChange, DatabaseUnavailable, InvalidInput, NotFound
 from app.messages import render
 from app.security.signing import content_digest, sign, signature_valid
 from app.services.identity import signing_session
@@ -172,7 +172,7 @@ def verify_label_scan(uow: UnitOfWork, *, lot_id: int, raw_scan: str, as_of: dt.
         "SELECT l.lot_no, l.production_date, l.expiry_date, p.di FROM lot l JOIN product p ON p.id = l.product_id "
         "WHERE l.id = :id"), {"id": lot_id}).one_or_none()
     if row is None:
-        raise NotFound("There is no such lot.")
+        raise NotFound.of("lot.no_such_lot")
     lot_no, produced, expires, di = row
     scan = parse_scan(raw_scan, as_of=as_of)
     differences = list(scan.errors)
@@ -235,11 +235,11 @@ def sign_lots(
     and the others are still signed; a lost connection stops the ceremony with nothing half-saved.
     """
     if meaning not in MEANINGS:
-        raise InvalidInput(f"Unknown meaning of signature “{meaning}”.")
+        raise InvalidInput.of("release.unknown_meaning", meaning)  # the database's words
     if meaning in NEEDS_REASON and not (reason or "").strip():
-        raise InvalidInput("State the reason for this decision.")
+        raise InvalidInput.of("release.reason_required")  # the database's words
     if not lot_ids:
-        raise InvalidInput("Select at least one lot to sign.")
+        raise InvalidInput.of("release.no_lots_selected")
     with signing_session(base_args, login=login, password=password, code=code) as signer:
         conn = signer.conn
         conn.isolation_level = IsolationLevel.SERIALIZABLE
@@ -250,7 +250,7 @@ def sign_lots(
             if progress is not None:
                 progress(done + 1, len(lot_ids))
             if outcome.error and conn.closed:
-                outcomes += [SigningOutcome(i, "", False, error="Not signed: the ceremony stopped.")
+                outcomes += [SigningOutcome(i, "", False, error=str(ComplianceError.of("release.ceremony_stopped")))
                              for i in lot_ids[done + 1:]]
                 break
     return CeremonyResult(meaning, login, tuple(outcomes))
@@ -265,7 +265,7 @@ def _sign_one(conn: psycopg.Connection, lot_id: int, meaning: str, reason: str |
                 row = conn.execute("SELECT lot_no, release_cycle, mt_lot_canonical(id) FROM lot WHERE id = %s",
                                    (lot_id,)).fetchone()
                 if row is None:
-                    return SigningOutcome(lot_id, "", False, error="There is no such lot.")
+                    return SigningOutcome(lot_id, "", False, error=str(NotFound.of("lot.no_such_lot")))
                 lot_no, cycle, canonical = row
                 digest = content_digest(canonical)
                 signature = sign(private_key, lot_id=lot_id, cycle=cycle, meaning=meaning, signer=login,  # type: ignore[arg-type]
@@ -278,13 +278,9 @@ def _sign_one(conn: psycopg.Connection, lot_id: int, meaning: str, reason: str |
         except psycopg.errors.SerializationFailure:
             time.sleep(random.uniform(0.02, 0.1) * (2**attempt))  # noqa: S311 — jitter, not security
         except psycopg.OperationalError:
-            return SigningOutcome(lot_id, lot_no, False, error=str(DatabaseUnavailable(
-                f"The connection was lost while signing lot {lot_no or lot_id}; nothing was saved for it.",
-                hint="Sign again when the connection is back.")))
+            return SigningOutcome(lot_id, lot_no, False, error=str(DatabaseUnavailable.of(
+                "release.connection_lost", lot=lot_no or lot_id)))
         except psycopg.Error as exc:
-            diag = exc.diag
-            message = diag.message_primary or "The database refused the signature."
-            return SigningOutcome(lot_id, lot_no, False,
-                                  error=f"{message} {diag.message_hint}" if diag.message_hint else message)
-    return SigningOutcome(lot_id, lot_no, False,
-                          error="Others were changing the same lots; nothing was saved. Try again.")
+            # The database's own refusal, by its message id, in the reader's language.
+            return SigningOutcome(lot_id, lot_no, False, error=str(explain_database_error(exc)))
+    return SigningOutcome(lot_id, lot_no, False, error=str(ConcurrentChange.of("release.signing_contended")))

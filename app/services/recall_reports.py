@@ -53,8 +53,7 @@ def _case(uow: UnitOfWork, values: Mapping[str, object]) -> RecallCase:
     try:
         return load_recall(uow, number)
     except NotFound:
-        raise NotFound(f"There is no recall {number}.",
-                       hint="Check the recall number on the Recalls page or with “medtrace recall show ID”.") from None
+        raise NotFound.of("recall.report_not_found", recall_id=number) from None
 
 
 def _who_when(who: str | None, when: dt.datetime | None, zone: dt.tzinfo) -> str:
@@ -275,11 +274,9 @@ def recall_letters(uow: UnitOfWork, values: Mapping[str, object], *, language: s
     wanted = str(values.get("party") or "").strip()
     consignees = [c for c in case.consignees if not wanted or c.party == wanted]
     if wanted and not consignees:
-        raise InvalidInput(f"“{wanted}” is not a consignee of recall {case.id}.",
-                           hint=f"See the consignee list: medtrace recall show {case.id}")
+        raise InvalidInput.of("recall.party_not_consignee", party=wanted, recall_id=case.id)
     if not consignees:
-        raise NothingToReport(f"No lot of recall {case.id} was shipped from our sites: there is no consignee to "
-                              "write to; no letter was written.")
+        raise NothingToReport.of("recall.no_consignees", recall_id=case.id)
     ours = _our_contact(uow, case, company, profile, language, w)
     products = {lot.di: lot.product for lot in case.lots}
     level = w("rc_level_value", cn=case.level_cn, fda=case.fda_class)

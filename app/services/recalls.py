@@ -366,16 +366,15 @@ class Trigger:
     def check(self) -> None:
         ranged = self.made_from is not None or self.made_until is not None
         if ranged and (not self.di or self.made_from is None or self.made_until is None):
-            raise InvalidInput("A product recall names the product (UDI-DI) and the first and last production "
-                               "dates.")
+            raise InvalidInput.of("recall.product_range_incomplete")
         if ranged and self.made_from > self.made_until:  # type: ignore[operator]
-            raise InvalidInput("The first production date comes after the last one.")
+            raise InvalidInput.of("recall.range_reversed")
         if ranged and self.lot_no.strip():
-            raise InvalidInput("Name either a lot or a product with production dates, not both.")
+            raise InvalidInput.of("recall.lot_and_range")
         if not ranged and not self.lot_no.strip():
-            raise InvalidInput("Name the suspect lot (or the product and its production dates).")
+            raise InvalidInput.of("recall.nothing_named")
         if self.serial is not None and not self.serial.strip():
-            raise InvalidInput("The serial number is empty.")
+            raise InvalidInput.of("recall.serial_empty")
 
 
 def open_recall(
@@ -411,9 +410,9 @@ def _open_and_sign(base_args: dict[str, str], start: Trigger, *, login: str, pas
                    read_back: Callable[[psycopg.Connection, int], T]) -> T:
     start.check()
     if level not in LEVELS:
-        raise InvalidInput("The recall level is 1, 2 or 3 (一级, 二级, 三级 = Class I, II, III).")
+        raise InvalidInput.of("recall.unknown_level")
     if not reason.strip():
-        raise InvalidInput("State the reason for the recall.")
+        raise InvalidInput.of("recall.reason_required")  # the database's words
     with signing_session(base_args, login=login, password=password, code=code) as signer:
         conn = signer.conn
         try:
@@ -455,7 +454,7 @@ def _sign(signer: Signer, recall_id: int, meaning: str) -> None:
     # transaction (migration 0010).
     canonical = conn.execute("SELECT mt_recall_signing_content(%s)", (recall_id,)).fetchone()[0]
     if canonical is None or '"case": null' in canonical:
-        raise NotFound(f"There is no recall {recall_id}.")
+        raise NotFound.of("recall.not_found", recall_id=recall_id)
     digest = content_digest(canonical)
     signature = signer.private_key.sign(recall_signature_message(recall_id=recall_id, meaning=meaning,
                                                                  signer=signer.login, digest=digest))
@@ -470,8 +469,8 @@ def _find_start(conn: psycopg.Connection, start: Trigger) -> tuple[list[int], di
             "AND l.production_date BETWEEN %s AND %s ORDER BY l.production_date, l.lot_no",
             (start.di, start.made_from, start.made_until)).fetchall()
         if not rows:
-            raise NotFound(f"No lot of {start.di} was made between {start.made_from} and {start.made_until}.",
-                           hint="Check the UDI-DI and the production dates.")
+            raise NotFound.of("recall.no_lots_in_range", di=start.di, made_from=start.made_from,
+                              made_until=start.made_until)
         shown = rows[0][1] if len(rows) == 1 else f"{rows[0][1]} … {rows[-1][1]} ({len(rows)} lots)"
         return [r[0] for r in rows], {"type": "product", "di": start.di, "lot": shown,
                                       "made_from": start.made_from.isoformat(),
@@ -481,8 +480,7 @@ def _find_start(conn: psycopg.Connection, start: Trigger) -> tuple[list[int], di
         return [lot_id], {"type": "lot", "di": di, "lot": start.lot_no.strip()}
     serial = start.serial.strip()
     if conn.execute("SELECT 1 FROM serial_unit WHERE lot_id = %s AND serial = %s", (lot_id, serial)).fetchone() is None:
-        raise NotFound(f"Lot “{start.lot_no}” has no unit with serial “{serial}”.",
-                       hint="Check the serial (GS1 AI 21) on the label.")
+        raise NotFound.of("recall.no_such_serial", lot_no=start.lot_no, serial=serial)
     return [lot_id], {"type": "serial", "di": di, "lot": start.lot_no.strip(), "serial": serial}
 
 
@@ -492,11 +490,11 @@ def _find_lot(conn: psycopg.Connection, lot_no: str, di: str | None) -> tuple[in
         "WHERE l.lot_no = %s AND (%s::text IS NULL OR p.di = %s) ORDER BY p.di",
         (lot_no.strip(), di, di)).fetchall()
     if not rows:
-        raise NotFound(f"There is no lot “{lot_no}”{f' of {di}' if di else ''}.",
-                       hint="Check the lot number on the label, or trace it first.")
+        raise (NotFound.of("recall.no_such_lot_of_product", lot_no=lot_no, di=di) if di
+               else NotFound.of("recall.no_such_lot", lot_no=lot_no))
     if len(rows) > 1:
-        raise InvalidInput(f"Lot “{lot_no}” exists for {len(rows)} products ({', '.join(r[1] for r in rows)}).",
-                           hint="Name the product with --di (the UDI-DI).")
+        raise InvalidInput.of("recall.lot_ambiguous", lot_no=lot_no, count=len(rows),
+                              products=", ".join(r[1] for r in rows))
     return rows[0][0], rows[0][1]
 
 
@@ -529,19 +527,18 @@ def _party_id(conn: psycopg.Connection, recall_id: int, party: str) -> int:
         "WHERE c.recall_id = %s AND p.code = %s", (recall_id, party.strip())).fetchone()
     if row is None:
         _ensure_case(conn, recall_id)
-        raise InvalidInput(f"“{party}” is not a consignee of recall {recall_id}.",
-                           hint=f"See the consignee list: medtrace recall show {recall_id}")
+        raise InvalidInput.of("recall.party_not_consignee", party=party, recall_id=recall_id)
     return int(row[0])
 
 
 def _ensure_case(conn: psycopg.Connection, recall_id: int) -> None:
     if conn.execute("SELECT 1 FROM recall_case WHERE id = %s", (recall_id,)).fetchone() is None:
-        raise NotFound(f"There is no recall {recall_id}.")
+        raise NotFound.of("recall.not_found", recall_id=recall_id)
 
 
 def record_notification(conn: psycopg.Connection, recall_id: int, *, party: str, method: str) -> None:
     if method not in METHODS:
-        raise InvalidInput(f"Unknown notification method “{method}”: {', '.join(METHODS)}.")
+        raise InvalidInput.of("recall.unknown_notification_method", method=method, methods=", ".join(METHODS))
     _call(conn, "SELECT mt_recall_notify(%s, %s, %s)", (recall_id, _party_id(conn, recall_id, party), method))
 
 
@@ -557,7 +554,7 @@ def record_return(conn: psycopg.Connection, recall_id: int, *, party: str, lot_n
                        "WHERE x.recall_id = %s AND x.party_id = %s AND l.lot_no = %s",
                        (recall_id, party_id, lot_no.strip())).fetchone()
     if row is None:
-        raise InvalidInput(f"Lot “{lot_no}” was not shipped to {party} in recall {recall_id}.")
+        raise InvalidInput.of("recall.lot_not_shipped_to", lot_no=lot_no, party=party, recall_id=recall_id)
     _call(conn, "SELECT mt_recall_return(%s, %s, %s, %s)", (recall_id, party_id, row[0], quantity))
 
 
@@ -569,7 +566,7 @@ def draw_effectiveness_checks(conn: psycopg.Connection, recall_id: int, *, level
 def record_effectiveness_check(conn: psycopg.Connection, recall_id: int, *, party: str, result: str,
                                note: str = "") -> None:
     if result not in CHECK_RESULTS:
-        raise InvalidInput(f"The result of a check is one of {', '.join(CHECK_RESULTS)}.")
+        raise InvalidInput.of("recall.unknown_check_result", results=", ".join(CHECK_RESULTS))
     _call(conn, "SELECT mt_recall_record_check(%s, %s, %s, %s)",
           (recall_id, _party_id(conn, recall_id, party), result, note))
 
@@ -633,7 +630,7 @@ def _recall_case(conn: psycopg.Connection, recall_id: int) -> RecallCase:
         "notify_deadline, plan_deadline, fda_report_deadline, closed_by, closed_at, scope_frozen_at, contained_at, "
         "now(), mt_recall_outstanding(id) FROM recall_case WHERE id = %s", (recall_id,)).fetchone()
     if head is None:
-        raise NotFound(f"There is no recall {recall_id}.")
+        raise NotFound.of("recall.not_found", recall_id=recall_id)
     lots = tuple(RecallLot(*r) for r in conn.execute(
         "SELECT rl.lot_id, p.di, l.lot_no, p.name, rl.relation, rl.status_before, rl.made, rl.on_hand, rl.shipped, "
         "rl.returned, rl.consumed, rl.scrapped, rl.produced FROM recall_lot rl JOIN lot l ON l.id = rl.lot_id "

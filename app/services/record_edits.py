@@ -78,9 +78,14 @@ class RecordChangedMeanwhile(ConcurrentChange):
                  fields: tuple[str, ...]) -> None:
         who = changed_by or "another user"
         when = f" at {changed_at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC" if changed_at else ""
+        message_id = "edit.changed_meanwhile" + ("" if changed_by else "_unknown") + ("" if changed_at else "_no_time")
+        params = {"Noun": noun.capitalize(), "noun": noun.lower(), "label": label, "who": changed_by or "",
+                  "at": f"{changed_at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}" if changed_at else "",
+                  "fields": ", ".join(fields)}
         super().__init__(
             f"{noun.capitalize()} {label} was changed by {who}{when} after you opened it — reload and try again.",
             hint=f"Changed meanwhile: {', '.join(fields)}. Nothing was saved.",
+            message_id=message_id, params=params,
         )
         self.changed_by = changed_by
         self.changed_at = changed_at
@@ -131,7 +136,7 @@ def _coerce(model: type[Base], name: str, value: Any) -> Any:
     column = model.__table__.c[name]
     if value is None:
         if not column.nullable:
-            raise InvalidInput(f"{name.replace('_', ' ').capitalize()} cannot be empty.")
+            raise InvalidInput.of("edit.field_empty", Field=name.replace("_", " ").capitalize(), field=name)
         return None
     kind = column.type
     try:
@@ -156,7 +161,7 @@ def _coerce(model: type[Base], name: str, value: Any) -> Any:
                 raise ValueError(value)
             return bytes(value)
     except (ValueError, TypeError, decimal.InvalidOperation):
-        raise InvalidInput(f"“{value}” is not a valid {name.replace('_', ' ')}.") from None
+        raise InvalidInput.of("edit.invalid_value", value=value, field=name.replace("_", " ")) from None
     return str(value)
 
 
@@ -165,8 +170,9 @@ def coerce_fields(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
     model = _model(table)
     refused = sorted(set(values) - set(EDITABLE[table]))
     if refused:
-        raise InvalidInput(f"{refused[0].replace('_', ' ').capitalize()} of a {NOUNS[table]} cannot be edited here.",
-                           hint=f"Editable: {', '.join(EDITABLE[table])}.")
+        raise InvalidInput.of("edit.field_not_editable", Field=refused[0].replace("_", " ").capitalize(),
+                              field=refused[0], noun=NOUNS[table], table=NOUNS[table].lower(),
+                              editable=", ".join(EDITABLE[table]))
     return {name: _coerce(model, name, value) for name, value in values.items()}
 
 
@@ -216,13 +222,13 @@ def load_for_edit(uow: UnitOfWork, *, table: str, record_id: int) -> EditableRec
     model = _model(table)
     fields = EDITABLE[table]
     if not fields:
-        raise InvalidInput(f"A {NOUNS[table]} cannot be edited; record a correcting {NOUNS[table]} instead.")
+        raise InvalidInput.of("edit.not_editable", noun=NOUNS[table], table=NOUNS[table].lower())
     with uow:
         session = uow.session
         row = session.execute(select(*(_column(model, f) for f in fields))
                               .where(_column(model, "id") == record_id)).one_or_none()
         if row is None:
-            raise NotFound(f"The {NOUNS[table]} no longer exists (id {record_id}).")
+            raise NotFound.of("edit.record_gone", noun=NOUNS[table], table=NOUNS[table].lower(), id=record_id)
         who, when = _last_change(session, table, record_id)
         return EditableRecord(table, record_id, _label(session, table, record_id),
                               {f: getattr(row, f) for f in fields}, fields, who, when)
@@ -230,7 +236,7 @@ def load_for_edit(uow: UnitOfWork, *, table: str, record_id: int) -> EditableRec
 
 def _model(table: str) -> type[Base]:
     if table not in MODELS:
-        raise InvalidInput(f"Records of “{table}” are not edited here.")
+        raise InvalidInput.of("edit.table_not_editable", table=table)
     return MODELS[table]
 
 
@@ -249,16 +255,16 @@ def edit_record(
     # Annex 11 §9 / 第二十七条: every change of a controlled record states why.
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("State why the record is changed: the reason is kept in the audit trail.")
+        raise InvalidInput.of("edit.reason_missing")
     allowed = EDITABLE[table]
     if not allowed:
-        raise InvalidInput(f"A {noun} cannot be edited; record a correcting {noun} instead.")
+        raise InvalidInput.of("edit.not_editable", noun=noun, table=noun.lower())
     refused = sorted((set(changes) | set(expected)) - set(allowed))
     if refused:
-        raise InvalidInput(f"{refused[0].replace('_', ' ').capitalize()} of a {noun} cannot be edited here.",
-                           hint=f"Editable: {', '.join(allowed)}.")
+        raise InvalidInput.of("edit.field_not_editable", Field=refused[0].replace("_", " ").capitalize(),
+                              field=refused[0], noun=noun, table=noun.lower(), editable=", ".join(allowed))
     if not changes:
-        raise InvalidInput("Nothing was changed.")
+        raise InvalidInput.of("edit.nothing_changed")
     wanted = {name: _coerce(model, name, value) for name, value in changes.items()}
     saw = {name: _coerce(model, name, value) for name, value in expected.items()}
     names = list(dict.fromkeys([*saw, *wanted]))
@@ -270,7 +276,7 @@ def edit_record(
             select(*(_column(model, n) for n in names)).where(_column(model, "id") == record_id).with_for_update()
         ).one_or_none()
         if row is None:
-            raise NotFound(f"The {noun} no longer exists (id {record_id}).")
+            raise NotFound.of("edit.record_gone", noun=noun, table=noun.lower(), id=record_id)
         current = {n: getattr(row, n) for n in names}
         stale = tuple(n for n, v in saw.items() if _plain(v) != _plain(current[n]))
         if stale:
@@ -279,7 +285,7 @@ def edit_record(
                                          changed_at=when, fields=stale)
         diff = {n: v for n, v in wanted.items() if _plain(v) != _plain(current[n])}
         if not diff:
-            raise InvalidInput("Nothing was changed: the new values are the ones already stored.")
+            raise InvalidInput.of("edit.values_unchanged")
         session.execute(update(model.__table__).where(model.__table__.c.id == record_id).values(**diff))
         e = audit_entry.c
         entry = session.execute(

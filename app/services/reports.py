@@ -208,9 +208,10 @@ def export_report(
     fmt = (fmt or "").lower().lstrip(".")
     if fmt not in definition.formats:
         written_as = " or ".join(f.upper() for f in definition.formats)
-        raise InvalidInput(f"The {definition.title_en} is written as {written_as}, not as “{fmt}”.")
+        raise InvalidInput.of("report.wrong_format", title=definition.title_en, title_zh=definition.title_zh,
+                              formats=written_as, fmt=fmt)
     if language not in LANGUAGES:
-        raise InvalidInput(f"Reports are written in zh_CN or en, not “{language}”.")
+        raise InvalidInput.of("report.unknown_language", language=language)
     values = parse_parameters(definition, params)
     target = Path(out).expanduser().absolute()
     _check_folder(target)
@@ -265,11 +266,11 @@ def file_sha256(path: Path, *, sync: bool = False) -> str:
 def _check_folder(target: Path) -> None:
     folder = target.parent
     if not folder.exists():
-        raise ReportNotWritten(f"The folder {folder} does not exist.", hint="Choose an existing folder for the report.")
+        raise ReportNotWritten.of("report.folder_missing", folder=folder)
     if not folder.is_dir():
-        raise ReportNotWritten(f"{folder} is not a folder.", hint="Choose a folder for the report.")
+        raise ReportNotWritten.of("report.not_a_folder", folder=folder)
     if target.is_dir():
-        raise ReportNotWritten(f"{target} is a folder.", hint="Give a file name for the report.")
+        raise ReportNotWritten.of("report.target_is_folder", target=target)
 
 
 def _temporary_file(target: Path) -> Path:
@@ -284,15 +285,11 @@ def _temporary_file(target: Path) -> Path:
 
 def _not_written(exc: OSError, target: Path) -> ReportNotWritten:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return ReportNotWritten(f"There is not enough space to write {target.name} in {target.parent}; "
-                                "no file was left behind and nothing was recorded.",
-                                hint="Free some space or choose another drive, then generate the report again.")
+        return ReportNotWritten.of("report.no_space", name=target.name, folder=target.parent)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return ReportNotWritten(f"MedTrace may not write to {target.parent}; nothing was recorded.",
-                                hint="Choose a folder you can write to (for example your Documents folder).")
-    return ReportNotWritten(f"{target.name} could not be written in {target.parent} ({exc.strerror or exc}); "
-                            "no file was left behind and nothing was recorded.",
-                            hint="Check the folder and the drive, then try again.")
+        return ReportNotWritten.of("report.not_permitted", folder=target.parent)
+    return ReportNotWritten.of("report.write_failed", name=target.name, folder=target.parent,
+                               detail=exc.strerror or exc)
 
 
 def _driver_connection(session: Session) -> psycopg.Connection:
@@ -311,7 +308,7 @@ def verify_report_file(conn: psycopg.Connection, path: Path | str) -> FileVerifi
     try:
         digest = file_sha256(path)
     except OSError as exc:
-        raise InvalidInput(f"{path} cannot be read ({exc.strerror or exc}).") from None
+        raise InvalidInput.of("report.file_unreadable", path=path, detail=exc.strerror or exc) from None
     rows = conn.execute(
         "SELECT e.id, e.at, e.actor, e.workstation, e.record_id, e.new_values, c.hash, "
         "       coalesce((SELECT p.hash FROM audit_chain p WHERE p.position = c.position - 1), %s), "
@@ -465,13 +462,11 @@ def _resolve_lot(session: Session, lot_no: str, di: str | None) -> _Lot:
            + (" AND p.di = :di" if di else "") + " ORDER BY p.di")
     rows = session.execute(text(sql), {"lot": lot_no, "di": di}).all()
     if not rows:
-        where = f" of product {di}" if di else ""
-        raise NotFound(f"There is no lot {lot_no}{where}.",
-                       hint="Check the lot number (and DI) against the label or the Lots page.")
+        raise (NotFound.of("lookup.no_such_lot_of_product", lot_no=lot_no, di=di) if di
+               else NotFound.of("lookup.no_such_lot", lot_no=lot_no))
     if len(rows) > 1:
         products = ", ".join(r[11] for r in rows[:5])
-        raise InvalidInput(f"Lot number {lot_no} exists for {len(rows)} products ({products}).",
-                           hint="Give the product DI as well.")
+        raise InvalidInput.of("report.lot_ambiguous", lot_no=lot_no, count=len(rows), products=products)
     return _Lot(*rows[0])
 
 
@@ -695,8 +690,7 @@ def _audit_extract(uow: UnitOfWork, values: Mapping[str, object], *, language: s
             "SELECT count(*), count(*) FILTER (WHERE e.action IN ('UPDATE', 'DELETE')) "
             f"FROM audit_entry e WHERE {where}"), binds).one()
         if not total:
-            raise NothingToReport("No audit-trail entry matches these parameters; no report was written.",
-                                  hint="Check the lot number, the user or the period.")
+            raise NothingToReport.of("report.no_audit_entries")
         verification = verify_audit_trail(_driver_connection(session), trusted_keys=trusted_keys)
     if verification.ok:
         chain = Note(w("chain_ok", entries=f"{verification.entries_checked:,}", seals=verification.seals_checked,
@@ -777,8 +771,7 @@ def _expiry_report(uow: UnitOfWork, values: Mapping[str, object], *, language: s
              WHERE s.quantity > 0
              ORDER BY d.di, d.expiry_date, d.lot_no, pa.code"""), {"today": today, "until": until}).all()
     if not rows:
-        raise NothingToReport(f"No lot with stock on hand expires within {days} days (until {until}); "
-                              "no report was written.", hint="Try a longer period.")
+        raise NothingToReport.of("report.nothing_expires", days=days, until=until)
     by_product: dict[tuple[str, str], tuple[set[str], int]] = {}
     for r in rows:
         lots, units = by_product.get((r[0], r[1]), (set(), 0))
@@ -847,8 +840,8 @@ def _products(uow: UnitOfWork, agency: str) -> list[Any]:
              WHERE :agency = 'all' OR p.agency = :agency
              ORDER BY p.agency, p.di"""), {"agency": agency}).all()
     if not rows:
-        where = "" if agency == "all" else f" with issuing agency {agency}"
-        raise NothingToReport(f"There is no product{where} to export; no file was written.")
+        raise (NothingToReport.of("report.no_products") if agency == "all"
+               else NothingToReport.of("report.no_products_of_agency", agency=agency))
     return list(rows)
 
 

@@ -292,38 +292,34 @@ def record_scanned_movement(
     _check_scan(scan)
     assert scan.lot is not None and scan.device_identifier is not None  # checked above
     if quantity < 1:
-        raise InvalidInput(f"The quantity must be at least 1, not {quantity}.")
+        raise InvalidInput.of("scan.quantity_too_small", quantity=quantity)
     if scan.serial and quantity != 1:
-        raise InvalidInput(f"The scan names serial {scan.serial}, one unit: the quantity must be 1, not {quantity}.")
+        raise InvalidInput.of("scan.serial_quantity", serial=scan.serial, quantity=quantity)
     _check_parties(kind, from_party_id, to_party_id)
     document_no = (document_no or "").strip()
     if len(document_no) > MAX_DOCUMENT_NO:
-        raise InvalidInput(f"The document no. is longer than {MAX_DOCUMENT_NO} characters.")
+        raise InvalidInput.of("scan.document_no_too_long", max=MAX_DOCUMENT_NO)
     if len(scan.raw) > MAX_RAW_UDI:
-        raise InvalidInput(f"The scan is {len(scan.raw)} characters long; movements keep scans of at most "
-                           f"{MAX_RAW_UDI}.")
+        raise InvalidInput.of("scan.raw_too_long", length=len(scan.raw), max=MAX_RAW_UDI)
     with uow:
         session = uow.session
         today = session.execute(select(func.current_date())).scalar_one()
         moved_on = moved_on or today
         if moved_on > today:
-            raise InvalidInput(f"A movement cannot be dated {moved_on.isoformat()}, after today "
-                               f"({today.isoformat()}).")
+            raise InvalidInput.of("scan.dated_in_future", moved_on=moved_on.isoformat(), today=today.isoformat())
         product = _product(session, scan)
         if product is None:
-            raise InvalidInput(f"No product with the DI {scan.device_identifier} is in the product master: "
-                               f"nothing was recorded.")
+            raise InvalidInput.of("scan.unknown_product", di=scan.device_identifier)
         # FOR SHARE keeps the lot's status from changing (a recall) until this movement is committed; the
         # stock trigger's own lock then makes scans of one lot judge and write one at a time.
         lot = _lot(session, product.id, scan.lot, today, lock=True)
         if lot is None:
-            raise InvalidInput(f"Lot {scan.lot} of {product.di} is not in the lot records: nothing was recorded.",
-                               hint="Check the label; a lot must be created before it can move.")
+            raise InvalidInput.of("scan.unknown_lot", lot_no=scan.lot, di=product.di)
         session.execute(text("SELECT pg_advisory_xact_lock(7001, (CAST(:lot AS bigint) % 2147483647)::int)"),
                         {"lot": lot.id})
         parties = _parties(session, (from_party_id, to_party_id))
         if kind in LEAVING_KINDS and not lot.usable:
-            raise InvalidInput(_not_usable_message(kind, lot))
+            raise _not_usable(kind, lot)
         if scan.serial:
             _check_serial(session, kind, lot, scan.serial, from_party_id, parties)
         if shelf_life_exception is not None and kind is MovementKind.SHIP and to_party_id is not None:
@@ -442,35 +438,33 @@ def _scan_kind(kind: MovementKind | str) -> MovementKind:
         value = None
     if value not in SCAN_KINDS:
         names = ", ".join(k.value for k in SCAN_KINDS)
-        raise InvalidInput(f"Scanning records {names}; not “{kind}”.")
+        raise InvalidInput.of("scan.unknown_kind", kinds=names, kind=kind)
     return value
 
 
 def _check_scan(scan: ScanResult) -> None:
     if not scan.valid:
-        raise InvalidInput(f"The scan cannot be read, so nothing was recorded: {scan.errors[0]}")
+        raise InvalidInput.of("scan.unreadable", detail=scan.errors[0])
     if not scan.device_identifier:
-        raise InvalidInput("The scan holds no device identifier (DI), so nothing was recorded.")
+        raise InvalidInput.of("scan.no_di")
     if not scan.lot:
-        raise InvalidInput("The scan has no lot number, so nothing was recorded: scan the UDI that carries the lot.")
+        raise InvalidInput.of("scan.no_lot")
 
 
 def _check_parties(kind: MovementKind, from_party_id: int | None, to_party_id: int | None) -> None:
     """The ends each kind needs (the database's check `parties_fit_kind`, said in words)."""
     if kind is MovementKind.INSTALL:
         if from_party_id is None or to_party_id is not None:
-            raise InvalidInput("An installation needs the location the unit is installed at (from) and no "
-                               "destination.")
+            raise InvalidInput.of("scan.install_parties")
         return
     if from_party_id is None or to_party_id is None:
-        needs = {
-            MovementKind.RECEIVE: "the supplier it comes from and our site that receives it",
-            MovementKind.SHIP: "the location it leaves from and the consignee it goes to",
-            MovementKind.RETURN: "the consignee that sends it back and the location it returns to",
-        }[kind]
-        raise InvalidInput(f"A {kind.value} needs {needs}.")
+        raise InvalidInput.of({
+            MovementKind.RECEIVE: "scan.receive_parties",
+            MovementKind.SHIP: "scan.ship_parties",
+            MovementKind.RETURN: "scan.return_parties",
+        }[kind])
     if from_party_id == to_party_id:
-        raise InvalidInput("The sending and the receiving party are the same: nothing would move.")
+        raise InvalidInput.of("scan.same_party")
 
 
 def _parties(session: Session, ids: Iterable[int | None]) -> dict[int, PartyChoice]:
@@ -479,15 +473,14 @@ def _parties(session: Session, ids: Iterable[int | None]) -> dict[int, PartyChoi
     found = {r.id: PartyChoice(id=r.id, code=r.code, name=r.name, kind=PartyKind(r.kind)) for r in rows}
     missing = wanted - set(found)
     if missing:
-        raise InvalidInput(f"There is no party with the id {min(missing)}: choose the parties again.")
+        raise InvalidInput.of("scan.unknown_party", party_id=min(missing))
     return found
 
 
-def _not_usable_message(kind: MovementKind, lot: ScannedLot) -> str:
-    verb = "shipped" if kind is MovementKind.SHIP else "installed"
+def _not_usable(kind: MovementKind, lot: ScannedLot) -> InvalidInput:
+    verb = "ship" if kind is MovementKind.SHIP else "install"
     if lot.status is LotStatus.RELEASED:
-        return (f"Lot {lot.lot_no} expired on {lot.expiry_date.isoformat()}: an expired lot may not be {verb}. "
-                f"Nothing was recorded.")
+        return InvalidInput.of(f"scan.expired_no_{verb}", lot_no=lot.lot_no, expiry_date=lot.expiry_date.isoformat())
     words = {
         LotStatus.RECALLED: "recalled",
         LotStatus.REJECTED: "rejected",
@@ -496,16 +489,19 @@ def _not_usable_message(kind: MovementKind, lot: ScannedLot) -> str:
         LotStatus.QUARANTINE: "in quarantine, not released",
         LotStatus.UNDER_REVIEW: "under review, not released",
     }[lot.status]
-    return (f"Lot {lot.lot_no} is {words}: it may not be {verb}; only a released lot within its expiry date may. "
-            f"Nothing was recorded.")
+    return InvalidInput.of(f"scan.not_released_no_{verb}", lot_no=lot.lot_no, words=words, status=lot.status.value)
+
+
+# Movement kinds in the Chinese messages of a serial found elsewhere.
+KIND_WORDS_ZH = {"produce": "生产", "receive": "收货", "ship": "发货", "return": "退货", "install": "安装",
+                 "scrap": "报废", "adjust": "库存调整"}
 
 
 def _check_serial(session: Session, kind: MovementKind, lot: ScannedLot, serial: str,
                   from_party_id: int | None, parties: dict[int, PartyChoice]) -> None:
     """A registered serial that leaves a location must be there (ISO 13485 7.5.9.2: implant traceability)."""
     if lot.serialised and not _serial_registered(session, lot.id, serial):
-        raise InvalidInput(f"Lot {lot.lot_no} has no serial unit {serial}: nothing was recorded.",
-                           hint="Check the label and tell QA: an unknown serial may be a mislabelled or false unit.")
+        raise InvalidInput.of("scan.unknown_serial", lot_no=lot.lot_no, serial=serial)
     if kind is MovementKind.RECEIVE:
         return  # it arrives from outside, where we keep no stock
     last = session.execute(
@@ -515,10 +511,12 @@ def _check_serial(session: Session, kind: MovementKind, lot: ScannedLot, serial:
     ).first()
     if last is None or last.to_party_id == from_party_id:
         return
-    where = parties[from_party_id].code if from_party_id in parties else "the sending location"
+    known = from_party_id in parties
+    said = {"serial": serial, "lot_no": lot.lot_no, "kind": MovementKind(last.kind).value,
+            "kind_zh": KIND_WORDS_ZH.get(MovementKind(last.kind).value, last.kind), "on": last.moved_on.isoformat(),
+            "where": parties[from_party_id].code if known else "the sending location",
+            "where_zh": parties[from_party_id].code if known else "发出地点"}
     if last.to_party_id is None:
-        after = f"it was recorded as {MovementKind(last.kind).value} on {last.moved_on.isoformat()}"
-    else:
-        code = session.execute(select(Party.code).where(Party.id == last.to_party_id)).scalar_one()
-        after = f"its last movement ({MovementKind(last.kind).value}, {last.moved_on.isoformat()}) took it to {code}"
-    raise InvalidInput(f"Serial {serial} of lot {lot.lot_no} is not at {where}: {after}. Nothing was recorded.")
+        raise InvalidInput.of("scan.serial_used_up", **said)
+    code = session.execute(select(Party.code).where(Party.id == last.to_party_id)).scalar_one()
+    raise InvalidInput.of("scan.serial_elsewhere", **said, code=code)

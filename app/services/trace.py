@@ -517,10 +517,10 @@ def trace_lot(
     Raises InvalidInput (unknown direction, lot number ambiguous without a DI) or NotFound.
     """
     if direction not in DIRECTIONS:
-        raise InvalidInput(f"Trace direction must be forward or backward, not “{direction}”.")
+        raise InvalidInput.of("trace.unknown_direction", direction=direction)
     lot_no = (lot_no or "").strip()
     if not lot_no:
-        raise InvalidInput("Enter a lot number to trace.")
+        raise InvalidInput.of("trace.lot_missing")
     serial = (serial or "").strip() or None
     check = checkpoint or (lambda: None)
     with uow:
@@ -550,7 +550,7 @@ def iter_consignees(
     """
     lot_no = (lot_no or "").strip()
     if not lot_no:
-        raise InvalidInput("Enter a lot number to trace.")
+        raise InvalidInput.of("trace.lot_missing")
     serial = (serial or "").strip() or None
     with uow:
         session = uow.session
@@ -577,7 +577,7 @@ def lots_received_by(uow: UnitOfWork, *, party_code: str) -> tuple[ReceivedLot, 
         session = uow.session
         party_id = session.execute(text("SELECT id FROM party WHERE code = :code"), {"code": code}).scalar()
         if party_id is None:
-            raise NotFound(f"There is no party with the code “{code}”.")
+            raise NotFound.of("trace.unknown_party", code=code)
         rows = session.execute(text(RECEIVED_BY), {"party": party_id}).all()
     return tuple(ReceivedLot(di=r[0], lot_no=r[1], product_name=r[2], received=int(r[3]), returned=int(r[4]),
                              on_hand=int(r[5]), first_received_on=r[6]) for r in rows)
@@ -590,13 +590,11 @@ def _resolve_start(session: Session, *, lot_no: str, di: str | None) -> _Start:
     sql = LOT_COLUMNS + " WHERE l.lot_no = :lot_no" + (" AND pr.di = :di" if di else "") + " ORDER BY pr.di"
     rows = session.execute(text(sql), {"lot_no": lot_no, "di": di}).all()
     if not rows:
-        where = f" of product {di}" if di else ""
-        raise NotFound(f"There is no lot {lot_no}{where}.",
-                       hint="Check the lot number (and DI) against the label or the Lots page.")
+        raise (NotFound.of("lookup.no_such_lot_of_product", lot_no=lot_no, di=di) if di
+               else NotFound.of("lookup.no_such_lot", lot_no=lot_no))
     if len(rows) > 1:
         dis = ", ".join(r[1] for r in rows[:5]) + (" …" if len(rows) > 5 else "")
-        raise InvalidInput(f"Lot number {lot_no} exists for {len(rows)} products ({dis}).",
-                           hint="Give the product DI as well (scan the UDI, or --di).")
+        raise InvalidInput.of("trace.lot_ambiguous", lot_no=lot_no, count=len(rows), products=dis)
     r = rows[0]
     return _Start(id=r[0], di=r[1], lot_no=r[2], product_name=r[3], status=str(r[4]), quantity=int(r[5]))
 
@@ -607,8 +605,7 @@ def _check_serial(session: Session, start: _Start, serial: str) -> None:
         "OR EXISTS (SELECT FROM movement WHERE lot_id = :lot AND serial = :serial)"
     ), {"lot": start.id, "serial": serial}).scalar_one()
     if not known:
-        raise NotFound(f"Lot {start.lot_no} has no serial unit {serial}.",
-                       hint="Check the serial number (GS1 AI 21) on the label.")
+        raise NotFound.of("trace.unknown_serial", lot_no=start.lot_no, serial=serial)
 
 
 def _start_lot(start: _Start, serial: str | None) -> TracedLot:

@@ -694,8 +694,8 @@ def validate_embedded(pgdata: Path, *, out_dir: Path, language: str, trusted_key
     try:
         conn = psycopg.connect(**EmbeddedServer(pgdata).connect_args(), autocommit=True, connect_timeout=10)
     except psycopg.OperationalError as exc:
-        raise DatabaseUnavailable("The database cannot be reached; nothing was validated.",
-                                  hint=str(exc).strip().splitlines()[-1] if str(exc).strip() else None) from None
+        raise DatabaseUnavailable.of("validation.database_unreachable",
+                                     hint=str(exc).strip().splitlines()[-1] if str(exc).strip() else None) from None
     with conn:
         run = run_validation(conn, trusted_keys=trusted_keys, progress=progress)
         if progress is not None:
