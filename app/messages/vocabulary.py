@@ -34,8 +34,30 @@ TABLE_WORDS: dict[str, tuple[str, str]] = {
     "person": ("person", "用户"),
 }
 
+# The data elements of a UDI as the scan parser names them in English (app.udi): GS1 AI titles, HIBC
+# nouns, MA data units (whose English name already carries the Chinese). Other GS1 AI titles stay English.
+UDI_FIELD_WORDS: dict[str, tuple[str, str]] = {
+    "GTIN": ("GTIN", "GTIN"),
+    "lot": ("lot", "批号"),
+    "serial number": ("serial number", "序列号"),
+    "production date": ("production date", "生产日期"),
+    "packaging date": ("packaging date", "包装日期"),
+    "best-before date": ("best-before date", "最佳使用日期"),
+    "sell-by date": ("sell-by date", "销售截止日期"),
+    "expiry date": ("expiry date", "失效日期"),
+    "expiry date and time": ("expiry date and time", "失效日期和时间"),
+    "lot (批号)": ("lot (批号)", "批号"),
+    "serial number (序列号)": ("serial number (序列号)", "序列号"),
+    "production date (生产日期)": ("production date (生产日期)", "生产日期"),
+    "sterilisation lot (灭菌批号)": ("sterilisation lot (灭菌批号)", "灭菌批号"),
+    "valid-until date (有效期)": ("valid-until date (有效期)", "有效期"),
+    "expiry date (失效期)": ("expiry date (失效期)", "失效期"),
+    "check code (校验码)": ("check code (校验码)", "校验码"),
+}
+
 VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
     "status": STATUS_WORDS,
     "operation": OPERATION_WORDS,
     "table": TABLE_WORDS,
+    "udi_field": UDI_FIELD_WORDS,
 }
