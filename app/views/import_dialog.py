@@ -72,7 +72,7 @@ class ImportErrorsModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if index.column() == 0:
                 return str(error.row) if error.row is not None else self.tr("file")
-            return error.column if index.column() == 1 else error.message
+            return error.column if index.column() == 1 else error.rendered()
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
