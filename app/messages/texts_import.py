@@ -29,6 +29,16 @@ IMPORT_TEXTS: dict[str, Text] = {
         "……另有 {more:,} 个错误（使用 --errors-out FILE.xlsx 可获得全部错误）。"),
     "import.errors_file_written": Text(
         "Every rejected row, with its errors, is in {file}.", "所有被拒绝的行及其错误都在 {file} 中。"),
+    # notes with the result
+    "import.note_gb18030": Text(
+        "The CSV file is not UTF-8; it was read as GB18030 (the default of Chinese Excel).",
+        "该 CSV 文件不是 UTF-8 编码；已按 GB18030（中文版 Excel 的默认编码）读取。"),
+    "import.note_ignored_columns": Text(
+        "Columns not in the {kind} format were ignored: {columns}.", "以下列不属于 {kind} 格式，已忽略：{columns}。"),
+    "import.note_historical_statuses": Text(
+        "{count:,} lot(s) were given a status other than quarantine, as historical records migrated by the database "
+        "administrator; the audit trail records it.",
+        "{count:,} 个批次按数据库管理员迁移的历史记录被赋予了待检以外的状态；审计追踪已记录此事。"),
     # the file
     "import.unknown_kind": Text(
         "Unknown import kind “{kind}”.", "未知的导入类型“{kind}”。",

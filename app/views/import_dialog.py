@@ -299,8 +299,8 @@ class ImportDialog(QDialog):
         self.export_button.show()
 
     def _notes(self, result: ImportResult) -> str:
-        # Notes (encoding detected, ignored columns) come from the service in English.
-        return "".join(f"\n{note}" for note in result.notes)
+        # Notes (encoding detected, ignored columns), in the language of the catalogue's messages.
+        return "".join(f"\n{note}" for note in result.rendered_notes())
 
     def _on_failed(self, exc: BaseException) -> None:
         self.phase.setText("")

@@ -152,8 +152,8 @@ def test_a_bad_import_row_gives_a_chinese_error(committed: Database, tmp_path: P
 def test_a_bad_cell_gives_a_chinese_error_without_touching_the_database(
         committed: Database, tmp_path: Path, chinese: None) -> None:
     path = _sheet(tmp_path / "lots.xlsx", [
-        ["di", "lot", "production_date", "expiry_date", "quantity"],
-        [SYRINGE, "L1", "2026-02-30", "2028-01-09", 0],
+        ["di", "lot", "production_date", "expiry_date", "quantity", "remark"],
+        [SYRINGE, "L1", "2026-02-30", "2028-01-09", 0, "x"],
     ])
 
     result = import_file(committed.engine, kind="lots", path=path)
@@ -164,6 +164,10 @@ def test_a_bad_cell_gives_a_chinese_error_without_touching_the_database(
     ]
     assert [e.message for e in result.errors] == ["“2026-02-30” is not a day of the calendar.",
                                                   "0 is too small: it must be at least 1."]
+    assert result.notes == ("Columns not in the lots format were ignored: remark.",)
+    assert result.rendered_notes() == ["以下列不属于 lots 格式，已忽略：remark。"]
+    assert result.as_dict()["note_messages"] == [
+        {"id": "import.note_ignored_columns", "params": {"kind": "lots", "columns": "remark"}}]
 
 
 def test_an_unreadable_file_is_refused_in_chinese(tmp_path: Path, chinese: None) -> None:

@@ -58,6 +58,28 @@ class RowError:
                 "params": {key: _json_value(value) for key, value in self.params.items()}}
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something the person should know about an import that is no error (encoding, ignored columns).
+
+    `message` is English (the `notes` of `medtrace import --json`); `rendered()` gives it in a language.
+    """
+
+    message: str
+    message_id: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, message_id: str, /, **params: object) -> Note:
+        return cls(english(message_id, params)[0], message_id, params)
+
+    def rendered(self, language: str | None = None) -> str:
+        return render(self.message_id, self.params, fallback=self.message, language=language)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.message_id, "params": {key: _json_value(value) for key, value in self.params.items()}}
+
+
 def _json_value(value: object) -> object:
     return value if value is None or isinstance(value, str | int | float | bool) else str(value)
 
@@ -127,7 +149,7 @@ class Kind:
     def __init__(self) -> None:
         self.contract = CONTRACTS[self.name]
         self.col = {column.name: column for column in self.contract.columns}
-        self.notes: list[str] = []  # said to the person with the result (e.g. historical statuses)
+        self.notes: list[Note] = []  # said to the person with the result (e.g. historical statuses)
 
     def parse(self, row: RowCells) -> Any | None:  # pragma: no cover — every kind overrides it
         raise NotImplementedError
@@ -396,8 +418,7 @@ class Lots(Kind):
             else:
                 ready.append(_with_product(record, ids[0]))
         if historical and may_set_status:
-            self.notes.append(f"{historical:,} lot(s) were given a status other than quarantine, as historical "
-                              "records migrated by the database administrator; the audit trail records it.")
+            self.notes.append(Note.of("import.note_historical_statuses", count=historical))
         return ready
 
     def insert_row(self, r: LotRecord) -> tuple[object, ...]:

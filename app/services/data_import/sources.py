@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from app.errors import InvalidInput
+from app.messages import english
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -42,10 +43,16 @@ class Source:
     close: Callable[[], None] = field(default=lambda: None)  # releases an .xlsx read only in part
 
     @property
-    def encoding_note(self) -> str | None:
+    def encoding_note_id(self) -> str | None:
+        """The id (app/messages/texts_import.py) of what to say about the file's encoding, if anything."""
         if self.encoding == "gb18030":
-            return "The CSV file is not UTF-8; it was read as GB18030 (the default of Chinese Excel)."
+            return "import.note_gb18030"
         return None
+
+    @property
+    def encoding_note(self) -> str | None:
+        """What to say about the file's encoding, in English."""
+        return english(self.encoding_note_id)[0] if self.encoding_note_id else None
 
 
 def open_source(path: Path) -> Source:
