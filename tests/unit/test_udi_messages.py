@@ -182,3 +182,25 @@ def test_an_unreadable_file_is_refused_in_chinese(tmp_path: Path, chinese: None)
     assert caught.value.message == "lots.txt 既不是 .xlsx 文件，也不是 .csv 文件。"
     assert caught.value.english_message == "lots.txt is neither an .xlsx nor a .csv file."
     assert caught.value.hint is not None and CJK.search(caught.value.hint)
+
+
+def test_the_movement_party_messages_are_the_sentences_of_the_import_contract() -> None:
+    from app.services.data_import.columns import PARTY_NEEDS
+
+    for kind, (_, _, sentence) in PARTY_NEEDS.items():
+        assert english(f"import.movement_parties.{kind}")[0] == sentence[0].upper() + sentence[1:] + "."
+
+
+def test_udi_parse_on_the_command_line_in_chinese_keeps_the_json_english(
+        capsys: pytest.CaptureFixture[str], chinese: None) -> None:
+    import json
+
+    from app.cli import main
+
+    assert main(["--language", "zh_CN", "udi", "parse", "0109501101020918", "--as-of", "2026-01-01"]) == 2
+    captured = capsys.readouterr()
+    assert "GTIN 09501101020918 的校验位错误" in captured.err and "GTIN 09501101020918 的校验位错误" in captured.out
+    assert main(["--language", "zh_CN", "udi", "parse", "0109501101020918", "--as-of", "2026-01-01", "--json"]) == 2
+    document = json.loads(capsys.readouterr().out)
+    assert document["errors"] == ["The GTIN 09501101020918 has a wrong check digit: it ends in 8 but should end in 7."]
+    assert document["error_messages"][0]["id"] == "udi.check_digit_wrong"
