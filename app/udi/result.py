@@ -6,7 +6,6 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 from app.messages import english, render
@@ -33,12 +32,12 @@ class ScanMessage:
     """
 
     id: str
-    params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
     text: str = ""
 
     @classmethod
     def of(cls, message_id: str, /, **params: object) -> ScanMessage:
-        return cls(message_id, MappingProxyType(dict(params)), english(message_id, params)[0])
+        return cls(message_id, dict(params), english(message_id, params)[0])
 
     def render(self, language: str | None = None) -> str:
         """The message in `language` (the current one of app.messages by default)."""
