@@ -22,15 +22,19 @@ def cmd_udi_parse(args: argparse.Namespace) -> dict[str, Any]:
 
     result = parse_scan(args.scan, as_of=args.as_of or dt.date.today())  # noqa: DTZ011 — a calendar date
     document = result.as_json()
+    # The text output shows errors and warnings in the --language chosen; the JSON keeps English in
+    # errors/warnings (the contract) and gives the ids in error_messages/warning_messages.
+    shown = {"errors": result.rendered_errors(), "warnings": result.rendered_warnings()}
     lines = []
     for key, value in document.items():
-        if key == "elements" or value is None or value == []:
+        if key in ("elements", "error_messages", "warning_messages") or value is None or value == []:
             continue
+        value = shown.get(key, value)
         if isinstance(value, list):
             value = "; ".join(value)
         lines.append(f"{key}: {str(value).replace(chr(29), '<GS>')}")
     if not result.valid:
-        print("medtrace: invalid scan: " + "; ".join(document["errors"]), file=sys.stderr)
+        print("medtrace: invalid scan: " + "; ".join(shown["errors"]), file=sys.stderr)
     return {**document, "text": "\n".join(lines), "_exit": EXIT_OK if result.valid else EXIT_INVALID}
 
 

@@ -34,8 +34,46 @@ TABLE_WORDS: dict[str, tuple[str, str]] = {
     "person": ("person", "用户"),
 }
 
+# The data elements of a UDI as the scan parser names them in English (app.udi): GS1 AI titles, HIBC
+# nouns, MA data units (whose English name already carries the Chinese). Other GS1 AI titles stay English.
+UDI_FIELD_WORDS: dict[str, tuple[str, str]] = {
+    "GTIN": ("GTIN", "GTIN"),
+    "lot": ("lot", "批号"),
+    "serial number": ("serial number", "序列号"),
+    "production date": ("production date", "生产日期"),
+    "packaging date": ("packaging date", "包装日期"),
+    "best-before date": ("best-before date", "最佳使用日期"),
+    "sell-by date": ("sell-by date", "销售截止日期"),
+    "expiry date": ("expiry date", "失效日期"),
+    "expiry date and time": ("expiry date and time", "失效日期和时间"),
+    # GS1 AI titles as biip names them (lower case), where a label for medical devices may carry them
+    "sscc": ("sscc", "系列货运包装箱代码 SSCC"),
+    "content": ("content", "所含贸易项目的 GTIN"),
+    "due date": ("due date", "应付款日期"),
+    "variant": ("variant", "产品变体"),
+    "cpv": ("cpv", "消费品变体 CPV"),
+    "var. count": ("var. count", "可变数量"),
+    "count": ("count", "贸易项目数量"),
+    "additional id": ("additional id", "附加产品标识"),
+    "cust. part no.": ("cust. part no.", "客户零件编号"),
+    "pcn": ("pcn", "包装组件编号 PCN"),
+    "secondary serial": ("secondary serial", "第二序列号"),
+    "ref. to source": ("ref. to source", "源实体参考代码"),
+    "order number": ("order number", "订单号"),
+    "version": ("version", "软件版本"),
+    "internal": ("internal", "企业内部信息"),
+    "lot (批号)": ("lot (批号)", "批号"),
+    "serial number (序列号)": ("serial number (序列号)", "序列号"),
+    "production date (生产日期)": ("production date (生产日期)", "生产日期"),
+    "sterilisation lot (灭菌批号)": ("sterilisation lot (灭菌批号)", "灭菌批号"),
+    "valid-until date (有效期)": ("valid-until date (有效期)", "有效期"),
+    "expiry date (失效期)": ("expiry date (失效期)", "失效期"),
+    "check code (校验码)": ("check code (校验码)", "校验码"),
+}
+
 VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
     "status": STATUS_WORDS,
     "operation": OPERATION_WORDS,
     "table": TABLE_WORDS,
+    "udi_field": UDI_FIELD_WORDS,
 }

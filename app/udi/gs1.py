@@ -24,6 +24,7 @@ from biip.gs1_digital_link_uris import GS1DigitalLinkURI
 from biip.gs1_element_strings import GS1ElementString
 from biip.gtin import Gtin
 
+from app.messages import english
 from app.udi import dates
 from app.udi.result import Agency, Draft
 
@@ -47,8 +48,8 @@ _NAMES = {"01": "GTIN", "10": "lot", "21": "serial number", "7003": "expiry date
 # GS1 Digital Link 1.0 "convenience alphas", still printed on older labels; biip 5.2 reads only numbers.
 _DIGITAL_LINK_ALPHAS = {"gtin": "01", "lot": "10", "ser": "21", "cpv": "22", "exp": "17"}
 
-# GS1 Gen Specs §7.11, figure 7.11-1: the 82 characters allowed in alphanumeric AIs such as 10 and 21.
-_CSET82_TEXT = "digits, letters A-Z a-z and the symbols ! \" % & ' ( ) * + , - . / : ; < = > ? _"
+# GS1 Gen Specs §7.11, figure 7.11-1: the 82 characters allowed in alphanumeric AIs such as 10 and 21 are
+# named in udi.gs1_character_not_allowed (app/messages/texts_udi.py).
 _MAX_LENGTH = re.compile(r"\.\.(\d+)$")
 _BIIP_MISMATCH = re.compile(r"Failed to match '(.*)' with GS1 AI \((\d+)\) pattern", re.DOTALL)
 _HRI_AI = re.compile(r"\((\d{2,4})\)")
@@ -80,10 +81,16 @@ def _data_format(ai: GS1ApplicationIdentifier) -> str:
 
 
 def check_digit_error(gtin: str) -> str | None:
-    """GS1 Gen Specs §7.9.1 mod-10 check digit of a GTIN; a message when it is wrong."""
+    """GS1 Gen Specs §7.9.1 mod-10 check digit of a GTIN; a message (English) when it is wrong."""
+    params = _check_digit_params(gtin)
+    return english("udi.check_digit_wrong", params)[0] if params else None
+
+
+def _check_digit_params(gtin: str) -> dict[str, object] | None:
+    """The parameters of udi.check_digit_wrong when the GTIN's check digit is wrong, else None."""
     expected = gs1_standard_check_digit(gtin[:-1])
     if int(gtin[-1]) != expected:
-        return f"The GTIN {gtin} has a wrong check digit: it ends in {gtin[-1]} but should end in {expected}."
+        return {"gtin": gtin, "last": gtin[-1], "expected": expected}
     return None
 
 
@@ -121,15 +128,14 @@ def parse_hri(text: str, draft: Draft) -> None:
     stripped = text.strip()
     tokens = [(m, ai) for m in _HRI_AI.finditer(stripped) if (ai := known_ai(m.group(1)))]
     if not tokens or tokens[0][0].start() != 0:
-        draft.error("This looks like a GS1 human-readable text, but it does not start with an AI in "
-                    "parentheses such as (01).")
+        draft.error("udi.gs1_hri_no_leading_ai")
         return
     pairs: list[tuple[str, str]] = []
     for index, (token, ai) in enumerate(tokens):
         end = tokens[index + 1][0].start() if index + 1 < len(tokens) else len(stripped)
         value = stripped[token.end():end].strip()
         if re.fullmatch(ai.pattern, ai.ai + value) is None:
-            draft.error(_bad_value_message(ai, value))
+            _record(draft, _bad_value_message(ai, value))
         pairs.append((ai.ai, value))
     _interpret(draft, pairs, element_string=False)
 
@@ -144,9 +150,9 @@ def parse_digital_link(text: str, draft: Draft) -> None:
         bad_value = _BIIP_MISMATCH.match(str(exc))
         ai = known_ai(bad_value.group(2)) if bad_value else None
         if bad_value and ai:
-            draft.error(_bad_value_message(ai, bad_value.group(1)[len(ai.ai):]))
+            _record(draft, _bad_value_message(ai, bad_value.group(1)[len(ai.ai):]))
         else:
-            draft.error(f"This web address is not a GS1 Digital Link that can be read: {exc}")
+            draft.error("udi.digital_link_unreadable", detail=str(exc))
         return
     pairs = [(element.ai.ai, element.value) for element in link.element_strings]
     _interpret(draft, pairs, element_string=False)
@@ -187,7 +193,7 @@ def _split_element_string(text: str, draft: Draft, offset: int) -> list[tuple[st
         try:
             element = GS1ElementString.extract(rest, config=_BIIP_CONFIG)
         except ParseError:
-            draft.error(_stop_message(rest, offset + position, overflow))
+            _record(draft, _stop_message(rest, offset + position, overflow))
             break
         ai = element.ai
         pairs.append((ai.ai, element.value))
@@ -199,10 +205,10 @@ def _split_element_string(text: str, draft: Draft, offset: int) -> list[tuple[st
             trial = ai.ai + element.value[1:] + character
             if re.fullmatch(ai.pattern, trial) is None:
                 shown = f"“{character}”" if character.isprintable() else repr(character)
-                allowed = "digits" if _is_numeric(ai) else _CSET82_TEXT
                 draft.error(
-                    f"{shown} at position {offset + position + 1} is not allowed in a GS1 {_name(ai.ai)} "
-                    f"(AI {ai.ai}, format {_data_format(ai)}): GS1 allows only {allowed} there."
+                    "udi.gs1_character_not_digit" if _is_numeric(ai) else "udi.gs1_character_not_allowed",
+                    character=shown, position=offset + position + 1, field=_name(ai.ai), ai=ai.ai,
+                    format=_data_format(ai),
                 )
                 break
             overflow = (ai.ai, _max_length(ai) or len(element.value))
@@ -213,27 +219,32 @@ def _is_numeric(ai: GS1ApplicationIdentifier) -> bool:
     return "X" not in _data_format(ai)
 
 
-def _stop_message(rest: str, position: int, overflow: tuple[str, int] | None) -> str:
+def _record(draft: Draft, message: tuple[str, dict[str, object]]) -> None:
+    message_id, params = message
+    draft.error(message_id, **params)
+
+
+def _stop_message(rest: str, position: int, overflow: tuple[str, int] | None) -> tuple[str, dict[str, object]]:
+    """(message id, parameters) of where and why the element string stops being readable."""
     shown = rest[:24] + ("…" if len(rest) > 24 else "")
     if overflow is not None:
         ai_code, limit = overflow
-        return (f"The GS1 {_name(ai_code)} (AI {ai_code}) is longer than the {limit} characters GS1 allows: "
-                f"the text after its first {limit} characters (“{shown}”) is not a GS1 element string.")
+        return "udi.gs1_field_overflow", {"field": _name(ai_code), "ai": ai_code, "limit": limit, "text": shown}
     try:
         ai = GS1ApplicationIdentifier.extract(rest)
     except ParseError:
-        return f"No GS1 Application Identifier starts at position {position + 1} (“{shown}”)."
+        return "udi.gs1_no_ai_at_position", {"position": position + 1, "text": shown}
     return _bad_value_message(ai, rest[len(ai.ai):].split(GS, 1)[0])
 
 
-def _bad_value_message(ai: GS1ApplicationIdentifier, value: str) -> str:
+def _bad_value_message(ai: GS1ApplicationIdentifier, value: str) -> tuple[str, dict[str, object]]:
+    """(message id, parameters) of a value that does not fit its AI."""
     shown = value[:30] + ("…" if len(value) > 30 else "")
     limit = _max_length(ai)
     if limit is not None and len(value) > limit and not _is_numeric(ai):
-        return (f"The GS1 {_name(ai.ai)} (AI {ai.ai}) “{shown}” is longer than the {limit} characters "
-                f"GS1 allows.")
-    return (f"The value “{shown}” after AI ({ai.ai}) does not have the form GS1 requires for the "
-            f"{_name(ai.ai)} ({_data_format(ai)}).")
+        return "udi.gs1_value_too_long", {"field": _name(ai.ai), "ai": ai.ai, "value": shown, "limit": limit}
+    return "udi.gs1_value_bad_form", {"value": shown, "ai": ai.ai, "field": _name(ai.ai),
+                                      "format": _data_format(ai)}
 
 
 # -- meaning ----------------------------------------------------------------------------------
@@ -247,9 +258,9 @@ def _interpret(draft: Draft, pairs: list[tuple[str, str]], *, element_string: bo
     for ai, value in pairs:
         if ai in seen:
             if seen[ai] != value:
-                draft.error(f"AI ({ai}) appears twice with different values (“{seen[ai]}” and “{value}”).")
+                draft.error("udi.gs1_ai_twice_different", ai=ai, first=seen[ai], second=value)
             else:
-                draft.warn(f"AI ({ai}) appears twice with the same value.")
+                draft.warn("udi.gs1_ai_twice_same", ai=ai)
             continue
         seen[ai] = value
         _interpret_one(draft, ai, value)
@@ -257,19 +268,19 @@ def _interpret(draft: Draft, pairs: list[tuple[str, str]], *, element_string: bo
         if element_string and known is not None and known.separator_required:
             _warn_if_separator_swallowed(draft, ai, value)
     if pairs and "01" not in seen:
-        draft.error("This GS1 bar code has no GTIN (AI 01), so it does not identify a device.")
+        draft.error("udi.gs1_no_gtin")
     if "01" in seen and not any(ai in seen for ai in ("10", "21", "11", "17", "7003")):
-        draft.warn("The scan carries only the device identifier (GTIN), no lot, serial number or date.")
+        draft.warn("udi.gs1_di_only")
 
 
 def _interpret_one(draft: Draft, ai: str, value: str) -> None:
     if ai in ("01", "02"):
         if len(value) == 14 and value.isdigit():
-            error = check_digit_error(value)
+            wrong_check_digit = _check_digit_params(value)
             if not value.strip("0"):
-                draft.error(f"{value} is not a GTIN: a GTIN is never all zeros.")
-            elif error:
-                draft.error(error)
+                draft.error("udi.gtin_all_zeros", gtin=value)
+            elif wrong_check_digit:
+                draft.error("udi.check_digit_wrong", **wrong_check_digit)
             if ai == "01":
                 draft.gtin = value
     elif ai == "10":
@@ -279,7 +290,7 @@ def _interpret_one(draft: Draft, ai: str, value: str) -> None:
     elif ai in _YYMMDD_AIS:
         date = dates.yymmdd(value, draft.as_of)
         if date is None:
-            draft.error(f"The {_YYMMDD_AIS[ai]} (AI {ai}) “{value}” is not a real date (YYMMDD).")
+            draft.error("udi.gs1_date_not_real", field=_YYMMDD_AIS[ai], ai=ai, value=value)
         elif ai == "11":
             draft.production_date = date
         elif ai == "17":
@@ -288,16 +299,15 @@ def _interpret_one(draft: Draft, ai: str, value: str) -> None:
         date = dates.yymmdd(value[:6], draft.as_of, day_zero_allowed=False)
         hour, minute = value[6:8], value[8:10]
         if date is None or not dates.valid_hour(hour) or not (minute.isdigit() and int(minute) <= 59):
-            draft.error(f"The expiry date and time (AI 7003) “{value}” is not a real date and time "
-                        f"(YYMMDDhhmm).")
+            draft.error("udi.gs1_expiry_time_not_real", value=value)
         else:
             _set_expiry(draft, date, source="AI 7003")
 
 
 def _set_expiry(draft: Draft, date: dt.date, *, source: str) -> None:
     if draft.expiry_date is not None and draft.expiry_date != date:
-        draft.warn(f"The scan gives two different expiry dates ({draft.expiry_date.isoformat()} and "
-                   f"{date.isoformat()} from {source}); the earlier one is used.")
+        draft.warn("udi.gs1_two_expiry_dates", first=draft.expiry_date.isoformat(), second=date.isoformat(),
+                   source=source)
         draft.expiry_date = min(draft.expiry_date, date)
     else:
         draft.expiry_date = date
@@ -317,12 +327,9 @@ def _warn_if_separator_swallowed(draft: Draft, ai: str, value: str) -> None:
         hidden = _hidden_elements(tail, draft)
         if hidden:
             first_ai, first_value = hidden[0]
-            draft.warn(
-                f"The {_name(ai)} “{value}” may have absorbed a missing separator: it ends with what looks "
-                f"like AI ({first_ai}) {_name(first_ai)} {_describe(first_ai, first_value, draft)}. If the "
-                f"label shows that separately, the bar code lacks the separator (FNC1/GS) after the "
-                f"{_name(ai)}, and the {_name(ai)} should read “{value[:start]}”."
-            )
+            draft.warn("udi.gs1_separator_swallowed", field=_name(ai), value=value, hidden_ai=first_ai,
+                       hidden_field=_name(first_ai), hidden_value=_describe(first_ai, first_value, draft),
+                       corrected=value[:start])
             return
 
 

@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
+from app.messages import english
 from app.udi import dates
 from app.udi.result import Agency, Draft, ScanResult
 
@@ -42,13 +43,13 @@ def parse_hibcc(text: str, draft: Draft) -> None:
     draft.hri = data
     for position, character in enumerate(data):
         if character not in _VALUE:
-            hint = " (HIBC uses capital letters only)" if character.isalpha() and character.isascii() else ""
+            lowercase = character.isalpha() and character.isascii()
             shown = f"“{character}”" if character.isprintable() else repr(character)
-            draft.error(f"{shown} at position {position + 1} is not in the HIBC character set: digits, "
-                        f"capital letters and - . space $ / + %{hint}.")
+            draft.error("udi.hibcc_lowercase_character" if lowercase else "udi.hibcc_bad_character",
+                        character=shown, position=position + 1)
             return
     if len(data) < 4:
-        draft.error("This HIBC scan is too short to hold any data and a check character.")
+        draft.error("udi.hibcc_too_short")
         return
     body, check = data[:-1], data[-1]
     expected = check_character(body)
@@ -56,11 +57,9 @@ def parse_hibcc(text: str, draft: Draft) -> None:
         if check_character(data) == " ":
             # The check character can be a space (value 38); scanners and copy-paste often trim it.
             body = data
-            draft.warn("The HIBC check character is a space, which was missing from the scan (probably "
-                       "trimmed); with it the data are consistent.")
+            draft.warn("udi.hibcc_space_check_trimmed")
         else:
-            draft.error(f"The HIBC check character is “{check}”, but the data require “{expected}”: the "
-                        f"scan is damaged or was mistyped.")
+            draft.error("udi.hibcc_check_character_wrong", check=check, expected=expected)
     content = body[1:]
     if content[:1].isalpha():
         primary, joined, secondary = content.partition("/")
@@ -74,13 +73,16 @@ def parse_hibcc(text: str, draft: Draft) -> None:
         link, secondary = content[-1], content[:-1]
         _read_secondary(secondary, draft)
         draft.elements.append(("LINK", link))
-        draft.warn(secondary_only_warning(link))
+        draft.warn(SECONDARY_ONLY, link=link)
     draft.elements.append(("CHECK", " " if body is data else data[-1]))
 
 
+SECONDARY_ONLY = "udi.hibcc_secondary_only"
+
+
 def secondary_only_warning(link: str) -> str:
-    return (f"This is a secondary HIBC bar code (lot and dates only): it does not identify the device. Scan "
-            f"the primary bar code too; its check character must be “{link}”.")
+    """The English warning that a separate secondary alone was scanned (dropped once it is paired)."""
+    return english(SECONDARY_ONLY, {"link": link})[0]
 
 
 def pair_hibc(previous: ScanResult | None, scan: ScanResult) -> ScanResult:
@@ -98,7 +100,9 @@ def pair_hibc(previous: ScanResult | None, scan: ScanResult) -> ScanResult:
     link, check = _element(secondary, "LINK"), _element(primary, "CHECK")
     if link is None or check is None or link != check:
         return dataclasses.replace(scan, link_mismatch=(link or "", check or ""))
-    warnings = [w for w in primary.warnings + secondary.warnings if w != secondary_only_warning(link)]
+    dropped = secondary_only_warning(link)
+    warnings = [w for w in primary.warnings + secondary.warnings if w != dropped]
+    messages = {m.text: m for m in primary.warning_messages + secondary.warning_messages if m.text != dropped}
     return dataclasses.replace(
         secondary,
         raw=f"{previous.raw}\n{scan.raw}",  # both scans, in the order read (no HIBC character is a line break)
@@ -106,6 +110,7 @@ def pair_hibc(previous: ScanResult | None, scan: ScanResult) -> ScanResult:
         elements=tuple(e for e in primary.elements if e[0] != "CHECK") + secondary.elements,
         hri=f"{primary.hri} {secondary.hri}",
         warnings=tuple(dict.fromkeys(warnings)),
+        warning_messages=tuple(messages[w] for w in dict.fromkeys(warnings) if w in messages),
         symbology=primary.symbology,
         structure="paired",
         link_mismatch=None,
@@ -122,17 +127,16 @@ def _element(scan: ScanResult, key: str) -> str | None:
 
 def _read_primary(primary: str, draft: Draft) -> None:
     if len(primary) < 6:
-        draft.error("The HIBC primary data are too short: they need a 4-character labeler code (LIC), a "
-                    "product number and a one-digit unit of measure.")
+        draft.error("udi.hibcc_primary_too_short")
         return
     lic, product, unit = primary[:4], primary[4:-1], primary[-1]
     draft.elements += [("LIC", lic), ("PCN", product), ("UOM", unit)]
     if not (lic[0].isalpha() and lic.isalnum()):
-        draft.error(f"The HIBC labeler code (LIC) “{lic}” must be 4 letters or digits, the first a letter.")
+        draft.error("udi.hibcc_bad_lic", lic=lic)
     if not product.isalnum() or len(product) > 18:
-        draft.error(f"The HIBC product number “{product}” must be 1 to 18 letters or digits.")
+        draft.error("udi.hibcc_bad_product", product=product)
     if not unit.isdigit():
-        draft.error(f"The HIBC unit of measure “{unit}” must be one digit (0-9).")
+        draft.error("udi.hibcc_bad_unit", unit=unit)
     draft.di = primary
 
 
@@ -150,7 +154,7 @@ _DATE_FORMATS: dict[str, tuple[str, int, Callable[[str, dt.date], dt.date | None
 def _read_secondary(secondary: str, draft: Draft) -> None:
     main, *supplements = secondary.split("/")
     if not main:
-        draft.error("The HIBC secondary data are empty.")
+        draft.error("udi.hibcc_secondary_empty")
         return
     if main[0].isdigit():
         # Oldest format: 5-digit Julian expiry date, then a lot of up to 13 characters.
@@ -166,8 +170,7 @@ def _read_secondary(secondary: str, draft: Draft) -> None:
     elif main.startswith("$"):
         _set_lot_or_serial(draft, "LOT", main[1:], limit=18)
     else:
-        draft.error(f"The HIBC secondary data “{main}” start with neither a date nor $: the format is "
-                    f"unknown.")
+        draft.error("udi.hibcc_secondary_unknown", data=main)
     for supplement in supplements:
         _read_supplement(supplement, draft)
 
@@ -178,7 +181,7 @@ def _read_quantity_and_date(rest: str, draft: Draft) -> str | None:
         width = 2 if rest[0] == "8" else 5
         quantity = rest[1:1 + width]
         if len(quantity) != width or not quantity.isdigit():
-            draft.error(f"The HIBC quantity after flag {rest[0]} must be {width} digits.")
+            draft.error("udi.hibcc_bad_quantity", flag=rest[0], width=width)
             return None
         draft.elements.append(("QTY", quantity))
         rest = rest[1 + width:]
@@ -193,8 +196,7 @@ def _read_quantity_and_date(rest: str, draft: Draft) -> str | None:
         text = rest[1:1 + width]
         _set_expiry(draft, text, name, reader(text, draft.as_of) if len(text) == width else None)
         return rest[1 + width:]
-    draft.error(f"The HIBC date format flag “{flag}” after $$ is unknown (expected 0-7, or 8/9 for a "
-                f"quantity).")
+    draft.error("udi.hibcc_unknown_date_flag", flag=flag)
     return None
 
 
@@ -203,10 +205,9 @@ def _read_supplement(supplement: str, draft: Draft) -> None:
         date = dates.yyyymmdd(supplement[3:])
         draft.elements.append(("14D", supplement[3:]))
         if date is None:
-            draft.error(f"The HIBC expiry date (14D) “{supplement[3:]}” is not a real date (YYYYMMDD).")
+            draft.error("udi.hibcc_expiry_14d_not_real", value=supplement[3:])
         elif draft.expiry_date is not None and draft.expiry_date != date:
-            draft.warn(f"The HIBC bar code gives two expiry dates ({draft.expiry_date.isoformat()} and "
-                       f"{date.isoformat()}); the earlier one is used.")
+            draft.warn("udi.hibcc_two_expiry_dates", first=draft.expiry_date.isoformat(), second=date.isoformat())
             draft.expiry_date = min(draft.expiry_date, date)
         else:
             draft.expiry_date = date
@@ -214,20 +215,19 @@ def _read_supplement(supplement: str, draft: Draft) -> None:
         date = dates.yyyymmdd(supplement[3:])
         draft.elements.append(("16D", supplement[3:]))
         if date is None:
-            draft.error(f"The HIBC manufacture date (16D) “{supplement[3:]}” is not a real date (YYYYMMDD).")
+            draft.error("udi.hibcc_production_16d_not_real", value=supplement[3:])
         draft.production_date = date
     elif supplement.startswith("S"):
         _set_lot_or_serial(draft, "SERIAL", supplement[1:], limit=18)
     else:
         draft.elements.append(("?", supplement))
-        draft.warn(f"The HIBC supplemental field “/{supplement}” is not one this program knows "
-                   f"(14D, 16D, S); it was kept as it is.")
+        draft.warn("udi.hibcc_unknown_supplement", supplement=supplement)
 
 
 def _set_expiry(draft: Draft, text: str, name: str, date: dt.date | None) -> None:
     draft.elements.append(("EXP", text))
     if date is None:
-        draft.error(f"The HIBC expiry date “{text}” (format {name}) is not a real date.")
+        draft.error("udi.hibcc_expiry_not_real", value=text, format=name)
     else:
         draft.expiry_date = date
 
@@ -235,17 +235,16 @@ def _set_expiry(draft: Draft, text: str, name: str, date: dt.date | None) -> Non
 def _set_lot_or_serial(draft: Draft, kind: str, value: str, *, limit: int) -> None:
     noun = "lot" if kind == "LOT" else "serial number"
     if not value:
-        draft.error(f"The HIBC secondary data hold no {noun}.")
+        draft.error("udi.hibcc_no_lot_or_serial", noun=noun)
         return
     draft.elements.append((kind, value))
     if kind == "LOT":
         draft.lot = value
     elif draft.serial is not None and draft.serial != value:
-        draft.error(f"The HIBC bar code holds two different serial numbers (“{draft.serial}” and “{value}”).")
+        draft.error("udi.hibcc_two_serials", first=draft.serial, second=value)
     else:
         draft.serial = value
     if not value.isalnum():
-        draft.warn(f"The HIBC {noun} “{value}” contains characters other than letters and digits.")
+        draft.warn("udi.hibcc_not_alphanumeric", noun=noun, value=value)
     if len(value) > limit:
-        draft.warn(f"The HIBC {noun} “{value}” is longer than the {limit} characters the standard allows "
-                   f"here; it was read in full because the check character protects it.")
+        draft.warn("udi.hibcc_too_long", noun=noun, value=value, limit=limit)

@@ -42,54 +42,51 @@ def parse_ma(text: str, draft: Draft) -> None:
     draft.hri = text
     parts = text.split(".")
     if len(parts) < 5:
-        draft.error("This MA code is incomplete: its product identifier needs MA.country.industry."
-                    "registrant.product (for example MA.156.M0.100350.01004YA10017).")
+        draft.error("udi.ma_incomplete")
         return
     issuer, country, industry, registrant, product = parts[:5]
     di = ".".join(parts[:5])
     draft.di = di
     draft.elements.append(("MA", di))
     if issuer != "MA":
-        draft.error("An MA code starts with the capital letters “MA.”.")
+        draft.error("udi.ma_bad_issuer")
     if not (len(country) == 3 and country.isascii() and country.isdigit()):
-        draft.error(f"The MA country code “{country}” must be 3 digits (156 for China).")
+        draft.error("udi.ma_bad_country", country=country)
     if not (len(industry) == 2 and industry.isascii() and industry.isalnum()):
-        draft.error(f"The MA industry code “{industry}” must be 2 letters or digits (M0: medical devices).")
+        draft.error("udi.ma_bad_industry", industry=industry)
     if not (registrant.isascii() and registrant.isalnum() and registrant):
-        draft.error(f"The MA registrant code “{registrant}” must be letters or digits.")
+        draft.error("udi.ma_bad_registrant", registrant=registrant)
     elif not (len(registrant) == 6 and registrant.isdigit()):
-        draft.warn(f"The MA registrant code “{registrant}” is not the usual 6 digits.")
+        draft.warn("udi.ma_unusual_registrant", registrant=registrant)
     if not (product.isascii() and product.isalnum() and product):
-        draft.error(f"The MA product code “{product}” must be letters or digits.")
+        draft.error("udi.ma_bad_product", product=product)
     found: dict[str, str] = {}
     read_dates: dict[str, dt.date] = {}
     for unit in parts[5:]:
         if not unit:
-            draft.error("The MA code has an empty data unit (two dots in a row, or a dot at the end).")
+            draft.error("udi.ma_empty_unit")
             continue
         key, value = unit[0], unit[1:]
         draft.elements.append((key, value))
         if key not in _UNITS:
-            draft.warn(f"The MA data unit “.{unit}” is not one this program knows (L, S, M, D, V, E, C); it "
-                       f"was kept as it is.")
+            draft.warn("udi.ma_unknown_unit", unit=unit)
             continue
         if key in found:
             if found[key] != value:
-                draft.error(f"The MA {_UNITS[key]} appears twice with different values (“{found[key]}” and "
-                            f"“{value}”).")
+                draft.error("udi.ma_unit_twice", unit=_UNITS[key], first=found[key], second=value)
             continue
         found[key] = value
         if not value:
-            draft.error(f"The MA {_UNITS[key]} (.{key}) is empty.")
+            draft.error("udi.ma_unit_empty", unit=_UNITS[key], key=key)
         elif key in _DATE_UNITS:
             date = dates.yyyymmdd(value) if len(value) == 8 else (
                 dates.yymmdd(value, draft.as_of, day_zero_allowed=False) if len(value) == 6 else None)
             if date is None:
-                draft.error(f"The MA {_UNITS[key]} “{value}” is not a real date (YYMMDD or YYYYMMDD).")
+                draft.error("udi.ma_date_not_real", unit=_UNITS[key], value=value)
             else:
                 read_dates[key] = date
         elif not (value.isascii() and value.isalnum()):
-            draft.warn(f"The MA {_UNITS[key]} “{value}” contains characters other than letters and digits.")
+            draft.warn("udi.ma_not_alphanumeric", unit=_UNITS[key], value=value)
     draft.lot = found.get("L") or None
     draft.serial = found.get("S") or None
     draft.production_date = read_dates.get("M")
@@ -101,14 +98,11 @@ def _resolve_expiry(draft: Draft, valid_until: dt.date | None, invalid_from: dt.
     day_before = invalid_from - dt.timedelta(days=1) if invalid_from and invalid_from > dt.date.min else None
     if valid_until and day_before:
         if valid_until != day_before:
-            draft.warn(f"The MA valid-until date (.V {valid_until.isoformat()}) and expiry date (.E "
-                       f"{invalid_from.isoformat()}) do not agree (.E should be the day after .V); the "
-                       f"earlier last day of use is taken.")
+            draft.warn("udi.ma_dates_disagree", valid_until=valid_until.isoformat(),
+                       invalid_from=invalid_from.isoformat())
         draft.expiry_date = min(valid_until, day_before)
     elif valid_until:
         draft.expiry_date = valid_until
     elif invalid_from and day_before:
         draft.expiry_date = day_before
-        draft.warn(f"The MA code gives only a 失效期 (.E {invalid_from.isoformat()}), the first day the "
-                   f"device may no longer be used; the expiry date (last day of use) is taken as "
-                   f"{day_before.isoformat()}.")
+        draft.warn("udi.ma_only_expiry", invalid_from=invalid_from.isoformat(), last_day=day_before.isoformat())

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from app.messages import english, render
 
 
 class Agency(enum.StrEnum):
@@ -18,6 +21,34 @@ class Agency(enum.StrEnum):
 
 class UdiUsageError(TypeError):
     """The parser was called wrongly (not a str scan, no as_of date): a programming error, never bad input."""
+
+
+@dataclass(frozen=True)
+class ScanMessage:
+    """One error or warning of a scan by its catalogue id (app/messages/texts_udi.py) and parameters.
+
+    `text` is the English sentence (what `errors`/`warnings` have always held); `render()` gives it in
+    another language.
+    """
+
+    id: str
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
+    text: str = ""
+
+    @classmethod
+    def of(cls, message_id: str, /, **params: object) -> ScanMessage:
+        return cls(message_id, dict(params), english(message_id, params)[0])
+
+    def render(self, language: str | None = None) -> str:
+        """The message in `language` (the current one of app.messages by default)."""
+        return render(self.id, self.params, fallback=self.text, language=language)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "params": {key: _json_value(value) for key, value in self.params.items()}}
+
+
+def _json_value(value: object) -> object:
+    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
 
 
 @dataclass(frozen=True)
@@ -48,6 +79,10 @@ class ScanResult:
     link_mismatch: tuple[str, str] | None = None
     """HIBC only: (link character, check character) when this scan and the primary or secondary scanned
     next to it do not belong together: the secondary's link is not the primary's check character."""
+    error_messages: tuple[ScanMessage, ...] = ()
+    """`errors` by catalogue id and parameters, in the same order (one for each)."""
+    warning_messages: tuple[ScanMessage, ...] = ()
+    """`warnings` by catalogue id and parameters, in the same order (one for each)."""
 
     @property
     def valid(self) -> bool:
@@ -58,8 +93,20 @@ class ScanResult:
         """The UDI-DI whatever the agency: the GTIN-14 for GS1, else the HIBC/MA DI."""
         return self.gtin if self.agency is Agency.GS1 else self.di
 
+    def rendered_errors(self, language: str | None = None) -> list[str]:
+        """The errors in `language` (the current one of app.messages by default)."""
+        return _rendered(self.errors, self.error_messages, language)
+
+    def rendered_warnings(self, language: str | None = None) -> list[str]:
+        """The warnings in `language` (the current one of app.messages by default)."""
+        return _rendered(self.warnings, self.warning_messages, language)
+
     def as_json(self) -> dict[str, Any]:
-        """The `medtrace udi parse --json` document (DESIGN §6); both gtin and di are always present."""
+        """The `medtrace udi parse --json` document (DESIGN §6); both gtin and di are always present.
+
+        `errors` and `warnings` are the English sentences; `error_messages` and `warning_messages` the
+        same, one for one, as {"id", "params"} for a reader that shows them in its own language.
+        """
         return {
             "valid": self.valid,
             "agency": self.agency.value if self.agency else None,
@@ -74,7 +121,14 @@ class ScanResult:
             "errors": list(self.errors),
             "warnings": list(self.warnings),
             "raw": self.raw,
+            "error_messages": [message.as_json() for message in self.error_messages],
+            "warning_messages": [message.as_json() for message in self.warning_messages],
         }
+
+
+def _rendered(texts: tuple[str, ...], messages: tuple[ScanMessage, ...], language: str | None) -> list[str]:
+    by_text = {message.text: message for message in messages}
+    return [by_text[text].render(language) if text in by_text else text for text in texts]
 
 
 @dataclass
@@ -97,14 +151,22 @@ class Draft:
     syntax: str | None = None
     symbology: str | None = None
     structure: str | None = None
+    error_messages: list[ScanMessage] = field(default_factory=list)
+    warning_messages: list[ScanMessage] = field(default_factory=list)
 
-    def error(self, message: str) -> None:
-        if message not in self.errors:
-            self.errors.append(message)
+    def error(self, message_id: str, /, **params: object) -> None:
+        """Record the error `message_id` of app/messages/texts_udi.py (once, however often it is found)."""
+        message = ScanMessage.of(message_id, **params)
+        if message.text not in self.errors:
+            self.errors.append(message.text)
+            self.error_messages.append(message)
 
-    def warn(self, message: str) -> None:
-        if message not in self.warnings:
-            self.warnings.append(message)
+    def warn(self, message_id: str, /, **params: object) -> None:
+        """Record the warning `message_id` of app/messages/texts_udi.py (once)."""
+        message = ScanMessage.of(message_id, **params)
+        if message.text not in self.warnings:
+            self.warnings.append(message.text)
+            self.warning_messages.append(message)
 
     def freeze(self) -> ScanResult:
         return ScanResult(
@@ -123,4 +185,6 @@ class Draft:
             syntax=self.syntax,
             symbology=self.symbology,
             structure=self.structure,
+            error_messages=tuple(self.error_messages),
+            warning_messages=tuple(self.warning_messages),
         )

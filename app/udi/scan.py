@@ -41,14 +41,13 @@ def parse_scan(scan_text: str, *, as_of: dt.date) -> ScanResult:
         _read(scan_text, draft)
         _judge_dates(draft)
     except Exception as exc:  # noqa: BLE001 — a scan must never crash the caller; the failure is reported
-        draft.error(f"{INTERNAL_FAILURE} ({type(exc).__name__}); please report this scan to support.")
+        draft.error("udi.internal_failure", exception=type(exc).__name__)
     return draft.freeze()
 
 
 def _read(scan_text: str, draft: Draft) -> None:
     if len(scan_text) > MAX_SCAN_LENGTH:
-        draft.error(f"The scan is {len(scan_text):,} characters long; no bar code holds more than "
-                    f"{MAX_SCAN_LENGTH:,}, so this is not one scan.")
+        draft.error("udi.scan_too_long", length=len(scan_text), limit=MAX_SCAN_LENGTH)
         return
     text = scan_text.strip(_SCANNER_NOISE).lstrip(" ")
     symbology: SymbologyIdentifier | None = None
@@ -59,7 +58,7 @@ def _read(scan_text: str, draft: Draft) -> None:
         except (ParseError, IndexError, ValueError):
             symbology = None
         if symbology is None:
-            draft.error(f"The scan starts with “{text[:3]}”, which is not a known symbology identifier.")
+            draft.error("udi.unknown_symbology", start=text[:3])
             return
         draft.symbology = symbology.value
         text = text[len(symbology.value):]
@@ -67,7 +66,7 @@ def _read(scan_text: str, draft: Draft) -> None:
     gs1_message_symbology = symbology is not None and (
         symbology.gs1_symbology in GS1Symbology.with_gs1_messages())
     if not core:
-        draft.error("The scan is empty.")
+        draft.error("udi.scan_empty")
     elif core.startswith(("+", "*+")):
         hibcc.parse_hibcc(text.strip(gs1.GS + _SCANNER_NOISE).lstrip(" "), draft)
     elif core.startswith("MA."):
@@ -84,24 +83,20 @@ def _read(scan_text: str, draft: Draft) -> None:
             # ISO/IEC 15424: the modifier (]d1, ]C0, ]Q1, ]I0 ...) says no FNC1 in first position, so
             # these digits are plain data, not GS1 element strings; reading them as AIs could yield a
             # wrong GTIN and lot (GS1 Gen Specs §5.1.2, 21 CFR 830.20: the UDI must be read as encoded).
-            draft.error(f"The symbology identifier {symbology.value} says this bar code carries no GS1 "
-                        f"data (no FNC1 in first position), so its digits are not GS1 element strings and "
-                        f"are not read as a UDI; the label must be printed as a GS1 symbol (for example "
-                        f"]d2, ]C1, ]Q3 or ]e0).")
+            draft.error("udi.symbology_not_gs1", symbology=symbology.value)
             return
         gs1.parse_element_string(core, draft, offset=scan_text.find(core))
     else:
-        draft.error("This scan is not a UDI this program can read: not GS1 (element strings, (01)… text "
-                    "or a Digital Link), not HIBCC (+…) and not a China MA code (MA.…).")
+        draft.error("udi.not_a_udi")
 
 
 def _judge_dates(draft: Draft) -> None:
     """Expiry against as_of (ISO 13485 7.5.8/7.5.9: do not use or ship expired product unknowingly)."""
     if draft.expiry_date is not None and draft.expiry_date < draft.as_of:
-        draft.warn(f"Expired on {draft.expiry_date.isoformat()} (judged on {draft.as_of.isoformat()}).")
+        draft.warn("udi.expired", expiry=draft.expiry_date.isoformat(), as_of=draft.as_of.isoformat())
     if draft.production_date is not None:
         if draft.production_date > draft.as_of:
-            draft.warn(f"The production date {draft.production_date.isoformat()} is after "
-                       f"{draft.as_of.isoformat()}, the date the scan is judged on.")
+            draft.warn("udi.production_after_as_of", production=draft.production_date.isoformat(),
+                       as_of=draft.as_of.isoformat())
         if draft.expiry_date is not None and draft.production_date > draft.expiry_date:
-            draft.warn("The production date is after the expiry date.")
+            draft.warn("udi.production_after_expiry")

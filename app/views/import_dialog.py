@@ -72,7 +72,7 @@ class ImportErrorsModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if index.column() == 0:
                 return str(error.row) if error.row is not None else self.tr("file")
-            return error.column if index.column() == 1 else error.message
+            return error.column if index.column() == 1 else error.rendered()
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -299,8 +299,8 @@ class ImportDialog(QDialog):
         self.export_button.show()
 
     def _notes(self, result: ImportResult) -> str:
-        # Notes (encoding detected, ignored columns) come from the service in English.
-        return "".join(f"\n{note}" for note in result.notes)
+        # Notes (encoding detected, ignored columns), in the language of the catalogue's messages.
+        return "".join(f"\n{note}" for note in result.rendered_notes())
 
     def _on_failed(self, exc: BaseException) -> None:
         self.phase.setText("")

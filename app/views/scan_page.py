@@ -641,7 +641,7 @@ class ScanPage(QWidget):
         if scan.structure == "paired":
             notes.append(self.tr("Read as one UDI from a primary and a secondary HIBC bar code whose link character "
                                  "matches."))
-        notes += [self.tr("Note from reading the scan: %1").replace("%1", w) for w in scan.warnings]
+        notes += [self.tr("Note from reading the scan: %1").replace("%1", w) for w in scan.rendered_warnings()]
         self.notes.setText("\n".join(notes))
         self._show_stock(lookup)
         self.details_stack.setCurrentIndex(1)
@@ -675,7 +675,7 @@ class ScanPage(QWidget):
         status = lot_status_label(lot.status) if lot else ""
         k = alarm.kind
         if k is AlarmKind.INVALID_SCAN:
-            reason = lookup.scan.errors[0] if lookup.scan.errors else alarm.message
+            reason = lookup.scan.rendered_errors()[0] if lookup.scan.errors else alarm.message
             return self.tr("CANNOT READ THE SCAN"), reason
         if k is AlarmKind.UNKNOWN_PRODUCT:
             return self.tr("UNKNOWN PRODUCT"), self.tr(

@@ -467,11 +467,37 @@ def test_the_import_command_exits_0_or_2_and_prints_one_json_document(
 
     assert refused["ok"] is False and refused["imported"] == 0 and refused["error_count"] == 1
     assert refused["errors"] == [{"row": 2, "column": "expiry_date",
-                                  "message": "The expiry date 2025-01-09 is before the production date 2026-01-10."}]
+                                  "message": "The expiry date 2025-01-09 is before the production date 2026-01-10.",
+                                  "message_id": "import.expiry_before_production",
+                                  "params": {"expiry": "2025-01-09", "production": "2026-01-10"}}]
     assert refused["errors_file"] == str(tmp_path / "e.xlsx") and (tmp_path / "e.xlsx").is_file()
     assert {k: accepted[k] for k in ("ok", "kind", "rows", "imported", "errors")} == {
         "ok": True, "kind": "lots", "rows": 1, "imported": 1, "errors": []}
     assert set(accepted["seconds"]) == {"parse", "validate", "write", "total"}
+
+
+@pytest.fixture
+def chinese(request: pytest.FixtureRequest) -> None:
+    """The CLI's --language zh_CN sets the process's message language; every test after this one reads English."""
+    from app import messages
+
+    request.addfinalizer(lambda: messages.set_language("en"))
+
+
+def test_the_import_command_in_chinese_shows_row_errors_in_chinese_and_keeps_the_json_english(
+    cli_home: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], chinese: None
+) -> None:
+    bad = write_sheet(tmp_path / "bad.xlsx", [
+        ["di", "lot", "production_date", "expiry_date", "quantity"], [SYRINGE, "L2", "2026-01-10", "2026-02-30", 5]])
+    capsys.readouterr()
+
+    assert main(["--language", "zh_CN", "import", "lots", str(bad), "--home", cli_home]) == 2
+    out = capsys.readouterr().out
+    assert "第 2 行，expiry_date：“2026-02-30” 不是日历上存在的日期。" in out and "未导入任何内容" in out
+    assert main(["--language", "zh_CN", "import", "lots", str(bad), "--json", "--home", cli_home]) == 2
+    document = json.loads(capsys.readouterr().out)
+    assert document["errors"][0]["message"] == "“2026-02-30” is not a day of the calendar."
+    assert document["errors"][0]["message_id"] == "import.not_a_calendar_day"
 
 
 def test_the_template_command_writes_the_kind_and_format_asked_for(

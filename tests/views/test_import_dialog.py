@@ -145,3 +145,35 @@ def test_cancel_stops_the_import_and_nothing_is_written(qtbot: QtBot, ctx: ViewC
     assert dialog.phase.text() == "Cancelled: nothing was imported."
     assert dialog.last_result is None
     assert lot_count(ctx) == 0
+
+
+@pytest.fixture
+def chinese_messages(request: pytest.FixtureRequest) -> None:
+    """The catalogue's messages in Chinese for this test (as the GUI sets them for a Chinese workstation)."""
+    from app import messages
+
+    request.addfinalizer(lambda: messages.set_language("en"))
+    messages.set_language("zh_CN")
+
+
+def test_bad_rows_are_listed_and_exported_in_the_workstations_language(
+    qtbot: QtBot, ctx: ViewContext, tmp_path: Path, chinese_messages: None
+) -> None:
+    source = lots_csv(tmp_path / "lots.csv", [[SYRINGE, "L1", "2026-01-10", "2025-01-09", 100]])
+    dialog = open_dialog(qtbot, ctx)
+    dialog.choose("lots", source)
+
+    run_import(qtbot, dialog)
+
+    model = dialog.errors_model
+    assert [model.index(0, c).data() for c in range(3)] == [
+        "2", "expiry_date", "失效日期 2025-01-09 早于生产日期 2026-01-10。"]
+    english = "The expiry date 2025-01-09 is before the production date 2026-01-10."
+    assert dialog.last_result.errors[0].message == english
+    exported = tmp_path / "lots-errors.xlsx"
+    dialog.export_errors_to(exported)
+    qtbot.waitUntil(exported.is_file, timeout=10_000)
+    qtbot.waitUntil(lambda: "Errors exported" in dialog.phase.text(), timeout=10_000)
+    sheet = openpyxl.load_workbook(exported).active
+    assert [[c.value for c in row][-1] for row in sheet.iter_rows(min_row=2)] == [
+        "expiry_date: 失效日期 2025-01-09 早于生产日期 2026-01-10。"]

@@ -173,6 +173,29 @@ def test_an_unreadable_scan_is_shown_as_an_alarm_with_the_reason(
     assert "check digit" in page.banner_detail.text()
 
 
+@pytest.fixture
+def chinese_messages(request: pytest.FixtureRequest) -> None:
+    """The catalogue's messages in Chinese for this test (as the GUI sets them for a Chinese workstation)."""
+    from app import messages
+
+    request.addfinalizer(lambda: messages.set_language("en"))
+    messages.set_language("zh_CN")
+
+
+def test_the_reason_a_scan_cannot_be_read_and_the_scan_notes_are_in_the_workstations_language(
+    qtbot: QtBot, ctx: ViewContext, stock: Stock, chinese_messages: None
+) -> None:
+    page = open_page(qtbot, ctx)
+
+    lookup = type_scan(qtbot, page, "01" + GTIN[:-1] + "0")
+
+    assert lookup.scan.errors[0].startswith("The GTIN")  # the service's record stays English
+    assert "校验位错误" in page.banner_detail.text()
+
+    type_scan(qtbot, page, f"(01){GTIN}(17){stock.expiry:%y%m%d}(10)REL-1(01){GTIN}")
+    assert "应用标识符 AI (01) 以相同的值出现了两次。" in page.notes.text()
+
+
 def test_esc_clears_the_field_and_the_result(qtbot: QtBot, ctx: ViewContext, stock: Stock) -> None:
     page = open_page(qtbot, ctx)
     type_scan(qtbot, page, label(stock, "REL-1"))

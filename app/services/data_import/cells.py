@@ -11,6 +11,8 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 
+from app.messages import english
+
 GTIN_LENGTHS = (8, 12, 13, 14)
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
@@ -26,7 +28,15 @@ _CHOICES: dict[tuple[tuple[str, ...], int], dict[str, str]] = {}  # alias tables
 
 
 class CellError(ValueError):
-    """The cell cannot be read as what its column needs; the message says why and what to write."""
+    """The cell cannot be read as what its column needs; the message says why and what to write.
+
+    Raised with a catalogue id of app/messages/texts_import.py and its parameters; str() is the English.
+    """
+
+    def __init__(self, message_id: str, /, **params: object) -> None:
+        super().__init__(english(message_id, params)[0])
+        self.message_id = message_id
+        self.params = params
 
 
 def is_blank(value: object) -> bool:
@@ -45,14 +55,14 @@ def shown(value: object) -> str:
 def text(value: object, *, max_length: int) -> str:
     """Free text; a number Excel stored for a code (lot 123, phone 1381234) comes back without “.0”."""
     if isinstance(value, bool):
-        raise CellError(f"{shown(value)} is a true/false value, not text.")
+        raise CellError("import.bool_not_text", value=shown(value))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, dt.datetime | dt.date):
-        raise CellError(f"{shown(value)} is a date; this column needs text (format the column as Text).")
+        raise CellError("import.date_not_text", value=shown(value))
     result = str(value).strip()
     if len(result) > max_length:
-        raise CellError(f"“{result[:30]}…” is {len(result)} characters long; at most {max_length} are allowed.")
+        raise CellError("import.text_too_long", start=result[:30], length=len(result), limit=max_length)
     return result
 
 
@@ -65,25 +75,23 @@ _cached = functools.lru_cache(maxsize=65_536)
 def gtin14(value: str) -> str:
     """GTIN-8/12/13/14 → GTIN-14 after checking its GS1 mod-10 check digit (GS1 General Specs §7.9.1)."""
     if not value.isascii() or not value.isdigit() or len(value) not in GTIN_LENGTHS:
-        raise CellError(f"“{value}” is not a GTIN: a GTIN has 8, 12, 13 or 14 digits.")
+        raise CellError("import.gtin_bad_length", text=value)
     padded = value.zfill(14)
     total = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(padded[:13]))
     expected = (10 - total % 10) % 10
     if int(padded[13]) != expected:
-        raise CellError(
-            f"The GTIN {value} has a wrong check digit: it ends in {padded[13]} but should end in {expected}."
-        )
+        raise CellError("import.gtin_check_digit_wrong", gtin=value, last=padded[13], expected=expected)
     return padded
 
 
 def _di_text(value: object) -> str:
     if isinstance(value, float):
         if not value.is_integer():
-            raise CellError(f"{shown(value)} is not a product identifier (DI).")
+            raise CellError("import.di_not_whole", value=shown(value))
         value = int(value)
     result = text(value, max_length=50).replace(" ", "")
     if not result:
-        raise CellError("The product identifier (DI) is empty.")
+        raise CellError("import.di_empty")
     return result
 
 
@@ -95,15 +103,10 @@ def product_di(agency: str, value: object) -> str:
     if agency == "HIBCC":
         di = di.upper()
         if not _HIBC_DI.match(di):
-            raise CellError(
-                f"“{di}” is not a HIBC product identifier: + then the 4-character labeler code (first a letter), "
-                "the product number (1-18 letters or digits) and a one-digit unit of measure, e.g. +H629IOL20001."
-            )
+            raise CellError("import.bad_hibc_di", di=di)
         return di if di.startswith("+") else "+" + di
     if not _MA_DI.match(di):
-        raise CellError(
-            f"“{di}” is not an MA product identifier such as MA.156.M0.100350.01004YA10017."
-        )
+        raise CellError("import.bad_ma_di", di=di)
     return di
 
 
@@ -129,40 +132,38 @@ def date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise CellError(
-            f"{shown(value)} is a number, not a date: format the cell as a date or write it as YYYY-MM-DD."
-        )
+        raise CellError("import.date_is_number", value=shown(value))
     match = _DATE.match(str(value).strip())
     if not match:
-        raise CellError(f"{shown(value)} is not a date: write it as YYYY-MM-DD, for example 2026-01-31.")
+        raise CellError("import.bad_date", value=shown(value))
     year, month, day = (int(part) for part in match.groups())
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise CellError(f"{shown(value)} is not a day of the calendar.") from None
+        raise CellError("import.not_a_calendar_day", value=shown(value)) from None
 
 
 def integer(value: object, *, minimum: int = 1, maximum: int = 2_147_483_647) -> int:
     """A whole number (Excel number or digits; 1,000 with thousands separators is accepted)."""
     if isinstance(value, bool):
-        raise CellError(f"{shown(value)} is a true/false value, not a number.")
+        raise CellError("import.bool_not_number", value=shown(value))
     if isinstance(value, float):
         if not value.is_integer():
-            raise CellError(f"{shown(value)} is not a whole number.")
+            raise CellError("import.not_whole_number", value=shown(value))
         value = int(value)
     if isinstance(value, str):
         raw = value.strip().replace(" ", "")
         if _THOUSANDS.match(raw):
             raw = raw.replace(",", "")
         if not re.fullmatch(r"[+-]?\d+", raw):
-            raise CellError(f"{shown(value)} is not a whole number.")
+            raise CellError("import.not_whole_number", value=shown(value))
         value = int(raw)
     if not isinstance(value, int):
-        raise CellError(f"{shown(value)} is not a whole number.")
+        raise CellError("import.not_whole_number", value=shown(value))
     if value < minimum:
-        raise CellError(f"{value} is too small: it must be at least {minimum}.")
+        raise CellError("import.number_too_small", number=value, minimum=minimum)
     if value > maximum:
-        raise CellError(f"{value} is too large: it must be at most {maximum:,}.")
+        raise CellError("import.number_too_large", number=value, maximum=maximum)
     return value
 
 
@@ -177,7 +178,7 @@ def boolean(value: object) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise CellError(f"{shown(value)} is not yes or no: write true/false, yes/no, 是/否 or 1/0.")
+    raise CellError("import.not_yes_no", value=shown(value))
 
 
 def choice(value: object, allowed: Iterable[str], aliases: Mapping[str, str] | None = None) -> str:
@@ -195,7 +196,7 @@ def choice(value: object, allowed: Iterable[str], aliases: Mapping[str, str] | N
     try:
         return by_lower[word.lower()]
     except KeyError:
-        raise CellError(f"“{word}” is not allowed here: use one of {', '.join(allowed)}.") from None
+        raise CellError("import.choice_not_allowed", word=word, allowed=", ".join(allowed)) from None
 
 
 def alert_days(value: object) -> list[int]:
@@ -205,14 +206,14 @@ def alert_days(value: object) -> list[int]:
     else:
         parts = [part for part in _ALERT_SEPARATORS.split(str(value).strip()) if part]
     if not parts:
-        raise CellError("No alert days given: write them like 180;90;30;7.")
+        raise CellError("import.no_alert_days")
     days: list[int] = []
     for part in parts:
         if not part.isascii() or not part.isdigit() or int(part) <= 0:
-            raise CellError(f"{shown(value)} is not a list of days: write positive whole numbers like 180;90;30;7.")
+            raise CellError("import.bad_alert_days", value=shown(value))
         days.append(int(part))
     if len(days) > 8:
-        raise CellError(f"{len(days)} alert thresholds given; at most 8 are allowed.")
+        raise CellError("import.too_many_alerts", count=len(days))
     if len(set(days)) != len(days):
-        raise CellError(f"{shown(value)} repeats a threshold.")
+        raise CellError("import.repeated_alert", value=shown(value))
     return sorted(days, reverse=True)

@@ -16,6 +16,7 @@ transaction never committed) and raises DatabaseUnavailable.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
@@ -28,10 +29,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.db.uow import UnitOfWork, translate_db_error
-from app.errors import DatabaseUnavailable, InvalidInput, StockWouldGoNegative
+from app.errors import DatabaseUnavailable, InvalidInput, MedTraceError, StockWouldGoNegative
+from app.messages import CHINESE, english, render
 from app.services.data_import.cells import is_blank
 from app.services.data_import.columns import KINDS, Contract
-from app.services.data_import.records import KIND_TYPES, Errors, Kind, RowCells, RowError, stock_at
+from app.services.data_import.records import KIND_TYPES, Errors, Kind, Note, RowCells, RowError, stock_at
 from app.services.data_import.sources import Source, open_source
 from app.services.data_import.workbooks import write_errors
 
@@ -57,6 +59,8 @@ class ImportResult:
     notes: tuple[str, ...] = ()
     errors_file: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    note_messages: tuple[Note, ...] = ()
+    """`notes` by catalogue id and parameters, one for one."""
 
     @property
     def ok(self) -> bool:
@@ -71,27 +75,40 @@ class ImportResult:
             "ok": self.ok, "kind": self.kind, "file": self.file, "rows": self.rows, "imported": self.imported,
             "error_count": len(self.errors), "errors": [error.as_dict() for error in self.errors],
             "encoding": self.encoding, "notes": list(self.notes), "errors_file": self.errors_file,
-            "seconds": dict(self.seconds),
+            "seconds": dict(self.seconds), "note_messages": [note.as_dict() for note in self.note_messages],
         }
 
+    def rendered_notes(self, language: str | None = None) -> list[str]:
+        """The notes in `language` (the current one of app.messages by default)."""
+        by_text = {note.message: note for note in self.note_messages}
+        return [by_text[text].rendered(language) if text in by_text else text for text in self.notes]
+
     def describe(self) -> str:
+        """What `medtrace import` prints: in the language of app.messages (the CLI's --language)."""
         name = Path(self.file).name
         if self.ok:
-            lines = [f"Imported {self.imported:,} {self.kind} from {name} in {self.seconds.get('total', 0):.1f} s."]
+            lines = [_say("import.summary_imported", count=self.imported, kind=self.kind, file=name,
+                          seconds=self.seconds.get("total", 0))]
         else:
-            lines = [f"Nothing was imported: {len(self.errors):,} error(s) in {self.rows_with_errors:,} row(s) "
-                     f"of {name} ({self.rows:,} data rows read)."]
+            lines = [_say("import.summary_refused", errors=len(self.errors), rows_with_errors=self.rows_with_errors,
+                          file=name, rows=self.rows)]
             for error in self.errors[:DESCRIBE_LIMIT]:
-                where = f"Row {error.row}" if error.row is not None else "File"
-                lines.append(f"  {where}{', ' + error.column if error.column else ''}: {error.message}")
+                where = "row" if error.row is not None else "file"
+                line_id = f"import.line_{where}_column" if error.column else f"import.line_{where}"
+                lines.append("  " + _say(line_id, row=error.row, column=error.column, message=error.rendered()))
             if len(self.errors) > DESCRIBE_LIMIT:
                 more = len(self.errors) - DESCRIBE_LIMIT
-                lines.append(f"  … and {more:,} more" + ("" if self.errors_file else " (use --errors-out FILE.xlsx "
-                                                                                     "to get them all)."))
+                lines.append("  " + _say("import.more_errors" if self.errors_file else "import.more_errors_hint",
+                                         more=more))
             if self.errors_file:
-                lines.append(f"Every rejected row, with its errors, is in {self.errors_file}.")
-        lines += self.notes
+                lines.append(_say("import.errors_file_written", file=self.errors_file))
+        lines += self.rendered_notes()
         return "\n".join(lines)
+
+
+def _say(message_id: str, /, **params: object) -> str:
+    """A line of the import's report in the current language of app.messages."""
+    return render(message_id, params, fallback=english(message_id, params)[0])
 
 
 def import_file(engine: Engine, *, kind: str, path: Path, errors_out: Path | None = None,
@@ -110,17 +127,17 @@ def import_rows(uow: UnitOfWork, *, kind: str, path: Path, errors_out: Path | No
     DatabaseUnavailable when the connection is lost (nothing is then saved).
     """
     if kind not in KIND_TYPES:
-        raise InvalidInput(f"Unknown import kind “{kind}”.", hint=f"Use one of {', '.join(KINDS)}.")
+        raise InvalidInput.of("import.unknown_kind", kind=kind, kinds=", ".join(KINDS))
     report = progress or (lambda _done, _total, _phase: None)
     handler = KIND_TYPES[kind]()
     started = time.perf_counter()
     source = open_source(path)
     try:
         errors = Errors()
-        notes = [note for note in (source.encoding_note,) if note]
+        notes = [Note.of(note) for note in (source.encoding_note_id,) if note]
         mapping, shown_as, ignored = _map_header(handler.contract, source, errors)
         if ignored:
-            notes.append(f"Columns not in the {kind} format were ignored: {', '.join(ignored)}.")
+            notes.append(Note.of("import.note_ignored_columns", kind=kind, columns=", ".join(ignored)))
         records: list[Any] = []
         rows = 0
         if not errors:
@@ -144,7 +161,7 @@ def import_rows(uow: UnitOfWork, *, kind: str, path: Path, errors_out: Path | No
 
     position = {name: index for index, name in mapping}  # within a row, in the order of the file's columns
     result_errors = tuple(
-        RowError(e.row, shown_as.get(e.column, e.column), e.message)
+        dataclasses.replace(e, column=shown_as.get(e.column, e.column))
         for e in sorted(errors.items, key=lambda e: (e.row is not None, e.row or 0,
                                                      position.get(e.column, len(position))))
     )
@@ -153,7 +170,8 @@ def import_rows(uow: UnitOfWork, *, kind: str, path: Path, errors_out: Path | No
         errors_file = str(write_errors(errors_out, path, result_errors))
     return ImportResult(
         kind=kind, file=str(path), rows=rows, imported=imported if not result_errors else 0,
-        errors=result_errors, encoding=source.encoding, notes=tuple(notes), errors_file=errors_file,
+        errors=result_errors, encoding=source.encoding, notes=tuple(note.message for note in notes),
+        note_messages=tuple(notes), errors_file=errors_file,
         seconds={"parse": round(read_done - started, 3), "validate": round(checked - read_done, 3),
                  "write": round(finished - checked, 3), "total": round(finished - started, 3)},
     )
@@ -173,16 +191,15 @@ def _map_header(contract: Contract, source: Source, errors: Errors
         if column is None:
             ignored.append(written)
         elif column.name in shown_as:
-            errors.add(source.header_number, column.name, f"Two columns mean {column.name}: "
-                       f"“{shown_as[column.name]}” and “{written}”. Keep one of them.")
+            errors.add(source.header_number, column.name, "import.duplicate_column", column=column.name,
+                       first=shown_as[column.name], second=written)
         else:
             shown_as[column.name] = written
             mapping.append((index, column.name))
     for column in contract.required:
         if column.name not in shown_as:
-            errors.add(source.header_number, column.name, f"The required column {column.name} is missing from "
-                       f"the header row (row {source.header_number}). See the template: medtrace import template "
-                       f"{contract.kind} --out {contract.kind}.xlsx")
+            errors.add(source.header_number, column.name, "import.missing_column", column=column.name,
+                       row=source.header_number, kind=contract.kind)
     return mapping, shown_as, ignored
 
 
@@ -208,8 +225,7 @@ def _read_rows(handler: Kind, source: Source, mapping: list[tuple[int, str]], er
         cells = source_row.cells
         values = {name: cells[index] for index, name in mapping if index < len(cells)}
         if len(mapped_examples) >= 3 and all(_plain(values.get(n)) == example[n] for n in mapped_examples):
-            errors.add(source_row.number, "", "This is the example row of the template: replace it with your "
-                       "own data or delete it.")
+            errors.add(source_row.number, "", "import.template_example_row")
             continue
         record = handler.parse(RowCells(source_row.number, values, errors))
         if record is not None:
@@ -217,7 +233,7 @@ def _read_rows(handler: Kind, source: Source, mapping: list[tuple[int, str]], er
         if rows % PROGRESS_EVERY == 0:
             report(rows, total, "read")
     if rows == 0:
-        errors.add(None, "", f"{source.path.name} has a header row but no data rows.")
+        errors.add(None, "", "import.no_data_rows", file=source.path.name)
     report(rows, rows, "read")
     return rows, records
 
@@ -256,17 +272,11 @@ def _refused(exc: DBAPIError, session: Session, handler: Kind, chunk: Sequence[A
     """Turn the database's refusal into a row error (or raise when the connection is gone)."""
     problem = translate_db_error(exc)
     if isinstance(problem, DatabaseUnavailable):
-        raise DatabaseUnavailable(
-            "The connection to the database was lost during the import; nothing was imported.",
-            hint="Check the network or the server, then import the file again.",
-        ) from exc
+        raise DatabaseUnavailable.of("import.connection_lost") from exc
     if getattr(exc.orig, "sqlstate", None) == "53200":
         # The stock trigger takes one transaction-level advisory lock per distinct lot (migration 0001);
         # ~100 000 distinct lots in one transaction exhaust the server's lock table (measured).
-        errors.add(None, "", f"The file moves stock of too many different lots for one transaction: the "
-                   f"database ran out of lock space ({problem.message}). Nothing was imported. Split the file "
-                   "into parts of at most 40 000 different lots each, or ask the database administrator to "
-                   "raise max_locks_per_transaction.")
+        errors.add(None, "", "import.out_of_lock_space", **_detail(problem))
         return
     row = None
     if isinstance(problem, StockWouldGoNegative):
@@ -274,10 +284,20 @@ def _refused(exc: DBAPIError, session: Session, handler: Kind, chunk: Sequence[A
         # else moved units after our check) to find the first row that overdraws.
         row = _first_overdraw(session, handler, chunk)
     if row is None:
-        errors.add(None, "", f"The database refused the import: {problem.message} Nothing was imported.")
+        errors.add(None, "", "import.database_refused", **_detail(problem))
     else:
-        errors.add(row, "quantity", f"{problem.message} The stock changed while the file was being checked "
-                   "(someone else moved units of this lot); nothing was imported.")
+        errors.add(row, "quantity", "import.stock_changed", **_detail(problem))
+
+
+def _detail(problem: MedTraceError) -> dict[str, object]:
+    """The database's own message inside an import error: English (`detail`) and Chinese (`detail_zh`).
+
+    The import error's parameters are plain values, so the database's message is rendered in both
+    languages here; each language's template takes its own.
+    """
+    return {"detail": problem.english_message,
+            "detail_zh": render(problem.message_id, problem.params, fallback=problem.english_message,
+                                language=CHINESE)}
 
 
 def _first_overdraw(session: Session, handler: Kind, chunk: Sequence[Any]) -> int | None:

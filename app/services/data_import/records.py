@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, text
 
+from app.messages import english, render
 from app.services.data_import import cells
 from app.services.data_import.cells import CellError, is_blank
 from app.services.data_import.columns import (
@@ -32,14 +33,55 @@ from app.services.data_import.columns import (
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """One problem, where the person sees it: Excel row number (None: the whole file), column, message."""
+    """One problem, where the person sees it: Excel row number (None: the whole file), column, message.
+
+    `message` is the English sentence (the `errors[].message` of `medtrace import --json`); `message_id`
+    and `params` name it in app/messages/texts_import.py, and `rendered()` gives it in a language.
+    """
 
     row: int | None
     column: str
     message: str
+    message_id: str | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, row: int | None, column: str, message_id: str, /, **params: object) -> RowError:
+        return cls(row, column, english(message_id, params)[0], message_id, params)
+
+    def rendered(self, language: str | None = None) -> str:
+        """The message in `language` (the current one of app.messages by default)."""
+        return render(self.message_id, self.params, fallback=self.message, language=language)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {"row": self.row, "column": self.column, "message": self.message, "message_id": self.message_id,
+                "params": {key: _json_value(value) for key, value in self.params.items()}}
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something the person should know about an import that is no error (encoding, ignored columns).
+
+    `message` is English (the `notes` of `medtrace import --json`); `rendered()` gives it in a language.
+    """
+
+    message: str
+    message_id: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, message_id: str, /, **params: object) -> Note:
+        return cls(english(message_id, params)[0], message_id, params)
+
+    def rendered(self, language: str | None = None) -> str:
+        return render(self.message_id, self.params, fallback=self.message, language=language)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.message_id, "params": {key: _json_value(value) for key, value in self.params.items()}}
+
+
+def _json_value(value: object) -> object:
+    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
 
 
 class Errors:
@@ -49,8 +91,9 @@ class Errors:
         self.items: list[RowError] = []
         self.rows: set[int | None] = set()
 
-    def add(self, row: int | None, column: str, message: str) -> None:
-        self.items.append(RowError(row, column, message))
+    def add(self, row: int | None, column: str, message_id: str, /, **params: object) -> None:
+        """Record the problem `message_id` of app/messages/texts_import.py with its parameters."""
+        self.items.append(RowError.of(row, column, message_id, **params))
         self.rows.add(row)
 
     def __bool__(self) -> bool:
@@ -71,16 +114,16 @@ class RowCells:
         self._errors = errors
         self.failed = False
 
-    def error(self, column: str, message: str) -> None:
+    def error(self, column: str, message_id: str, /, **params: object) -> None:
         self.failed = True
-        self._errors.add(self.number, column, message)
+        self._errors.add(self.number, column, message_id, **params)
 
     def read(self, column: Column, reader: Callable[[object], Any]) -> Any:
         """The typed value, the column's default when blank, or None after recording the problem."""
         raw = self._cells.get(column.name)
         if is_blank(raw):
             if column.required:
-                self.error(column.name, f"{column.name} is required but the cell is empty.")
+                self.error(column.name, "import.required_cell_empty", column=column.name)
                 return None
             if not column.default:
                 return None
@@ -88,15 +131,11 @@ class RowCells:
         try:
             return reader(raw)
         except CellError as exc:
-            self.error(column.name, str(exc))
+            self.error(column.name, exc.message_id, **exc.params)
             return None
 
     def text(self, column: Column) -> str:
         return self.read(column, lambda raw: cells.text(raw, max_length=column.max_length)) or ""
-
-
-def lot_label(di: str, lot_no: str) -> str:
-    return f"lot {lot_no} of {di}"
 
 
 class Kind:
@@ -110,7 +149,7 @@ class Kind:
     def __init__(self) -> None:
         self.contract = CONTRACTS[self.name]
         self.col = {column.name: column for column in self.contract.columns}
-        self.notes: list[str] = []  # said to the person with the result (e.g. historical statuses)
+        self.notes: list[Note] = []  # said to the person with the result (e.g. historical statuses)
 
     def parse(self, row: RowCells) -> Any | None:  # pragma: no cover — every kind overrides it
         raise NotImplementedError
@@ -128,13 +167,13 @@ class Kind:
 
 
 def _first_seen(records: Iterable[Any], key: Callable[[Any], object], errors: Errors, column: str,
-                what: Callable[[Any], str]) -> None:
+                message_id: str, what: Callable[[Any], dict[str, object]]) -> None:
+    """A row repeating an earlier row's key: `message_id` with `what(record)` and the earlier row."""
     seen: dict[object, int] = {}
     for record in records:
         k = key(record)
         if k in seen:
-            said = what(record)
-            errors.add(record.row, column, f"{said[:1].upper()}{said[1:]} is already on row {seen[k]} of this file.")
+            errors.add(record.row, column, message_id, **what(record), first_row=seen[k])
         else:
             seen[k] = record.row
 
@@ -181,20 +220,20 @@ class Products(Kind):
             device_lifetime_days=row.read(c["device_lifetime_days"], lambda v: cells.integer(v, maximum=36_500)),
         )
         if record.shelf_life_days and record.alert_days and max(record.alert_days) > record.shelf_life_days:
-            row.error("alert_days", f"The first alert ({max(record.alert_days)} days before expiry) is longer "
-                      f"than the shelf life ({record.shelf_life_days} days).")
+            row.error("alert_days", "import.first_alert_too_long", first=max(record.alert_days),
+                      shelf_life=record.shelf_life_days)
         return None if row.failed else record
 
     def check(self, conn: Connection, records: Sequence[ProductRecord], errors: Errors) -> list[ProductRecord]:
-        _first_seen(records, lambda r: (r.agency, r.di), errors, "di", lambda r: f"The product {r.di}")
+        _first_seen(records, lambda r: (r.agency, r.di), errors, "di", "import.duplicate_product",
+                    lambda r: {"di": r.di})
         existing = {tuple(row) for row in conn.execute(
             text("SELECT agency, di FROM product WHERE di = ANY(CAST(:dis AS text[]))"),
             {"dis": sorted({r.di for r in records})},
         )}
         for record in records:
             if (record.agency, record.di) in existing:
-                errors.add(record.row, "di", f"The product {record.di} already exists in MedTrace. An import only "
-                           "adds new products; change an existing one in MedTrace, with a reason for the change.")
+                errors.add(record.row, "di", "import.product_exists", di=record.di)
         return list(records)
 
     def insert_row(self, r: ProductRecord) -> tuple[object, ...]:
@@ -235,15 +274,14 @@ class Parties(Kind):
         return None if row.failed else record
 
     def check(self, conn: Connection, records: Sequence[PartyRecord], errors: Errors) -> list[PartyRecord]:
-        _first_seen(records, lambda r: r.code, errors, "code", lambda r: f"The party code {r.code}")
+        _first_seen(records, lambda r: r.code, errors, "code", "import.duplicate_party", lambda r: {"code": r.code})
         existing = set(conn.execute(
             text("SELECT code FROM party WHERE code = ANY(CAST(:codes AS text[]))"),
             {"codes": sorted({r.code for r in records})},
         ).scalars())
         for record in records:
             if record.code in existing:
-                errors.add(record.row, "code", f"A party with code {record.code} already exists in MedTrace. "
-                           "An import only adds new parties; change an existing one in MedTrace.")
+                errors.add(record.row, "code", "import.party_exists", code=record.code)
         return list(records)
 
     def insert_row(self, r: PartyRecord) -> tuple[object, ...]:
@@ -309,17 +347,14 @@ class _LotResolver:
     def find(self, errors: Errors, row: int, di_column: str, lot_column: str, di: str, lot_no: str
              ) -> LotRef | None:
         if di not in self.products:
-            errors.add(row, di_column, f"There is no product with DI {di} in MedTrace: import it with the "
-                       "products first.")
+            errors.add(row, di_column, "import.unknown_product", di=di)
             return None
         if len(self.products[di]) > 1:
-            errors.add(row, di_column, f"The DI {di} belongs to {len(self.products[di])} products of different "
-                       "agencies; MedTrace cannot tell which one is meant.")
+            errors.add(row, di_column, "import.ambiguous_di", di=di, count=len(self.products[di]))
             return None
         lot = self.lots.get((di, lot_no))
         if lot is None:
-            errors.add(row, lot_column, f"There is no {lot_label(di, lot_no)} in MedTrace: import it with the "
-                       "lots first.")
+            errors.add(row, lot_column, "import.unknown_lot", lot=lot_no, di=di)
         return lot
 
 
@@ -355,12 +390,13 @@ class Lots(Kind):
             status=row.read(c["status"], lambda v: cells.choice(v, c["status"].allowed, LOT_STATUS_ALIASES)),
         )
         if record.production_date and record.expiry_date and record.production_date > record.expiry_date:
-            row.error("expiry_date", f"The expiry date {record.expiry_date} is before the production date "
-                      f"{record.production_date}.")
+            row.error("expiry_date", "import.expiry_before_production", expiry=str(record.expiry_date),
+                      production=str(record.production_date))
         return None if row.failed else record
 
     def check(self, conn: Connection, records: Sequence[LotRecord], errors: Errors) -> list[LotRecord]:
-        _first_seen(records, lambda r: (r.di, r.lot_no), errors, "lot", lambda r: lot_label(r.di, r.lot_no))
+        _first_seen(records, lambda r: (r.di, r.lot_no), errors, "lot", "import.duplicate_lot",
+                    lambda r: {"lot": r.lot_no, "di": r.di})
         products = products_by_di(conn, (r.di for r in records))
         existing = lots_by_key(conn, ((r.di, r.lot_no) for r in records))
         historical = sum(1 for r in records if r.status != "quarantine")
@@ -372,24 +408,17 @@ class Lots(Kind):
         for record in records:
             ids = products.get(record.di, [])
             if record.status != "quarantine" and not may_set_status:
-                errors.add(record.row, "status", f"A new lot starts in quarantine, not {record.status}: release, "
-                           "rejection and holds need electronic signatures in MedTrace (21 CFR 11.50, 11.70). "
-                           "Only the database administrator may import other statuses, to migrate historical "
-                           "records.")
+                errors.add(record.row, "status", "import.lot_status_not_quarantine", status=record.status)
             elif not ids:
-                errors.add(record.row, "di", f"There is no product with DI {record.di} in MedTrace: import it "
-                           "with the products first.")
+                errors.add(record.row, "di", "import.unknown_product", di=record.di)
             elif len(ids) > 1:
-                errors.add(record.row, "di", f"The DI {record.di} belongs to {len(ids)} products of different "
-                           "agencies; MedTrace cannot tell which one is meant.")
+                errors.add(record.row, "di", "import.ambiguous_di", di=record.di, count=len(ids))
             elif (record.di, record.lot_no) in existing:
-                errors.add(record.row, "lot", f"The {lot_label(record.di, record.lot_no)} already exists in "
-                           "MedTrace. An import only adds new lots.")
+                errors.add(record.row, "lot", "import.lot_exists", lot=record.lot_no, di=record.di)
             else:
                 ready.append(_with_product(record, ids[0]))
         if historical and may_set_status:
-            self.notes.append(f"{historical:,} lot(s) were given a status other than quarantine, as historical "
-                              "records migrated by the database administrator; the audit trail records it.")
+            self.notes.append(Note.of("import.note_historical_statuses", count=historical))
         return ready
 
     def insert_row(self, r: LotRecord) -> tuple[object, ...]:
@@ -434,14 +463,14 @@ class Genealogy(Kind):
         )
         if not row.failed and (record.finished_di, record.finished_lot) == (record.component_di,
                                                                              record.component_lot):
-            row.error("component_lot", "A lot cannot be a component of itself.")
+            row.error("component_lot", "import.self_component")
         return None if row.failed else record
 
     def check(self, conn: Connection, records: Sequence[EdgeRecord], errors: Errors) -> list[EdgeRecord]:
         _first_seen(records, lambda r: (r.finished_di, r.finished_lot, r.component_di, r.component_lot),
-                    errors, "component_lot",
-                    lambda r: f"The {lot_label(r.component_di, r.component_lot)} as a component of "
-                              f"{lot_label(r.finished_di, r.finished_lot)}")
+                    errors, "component_lot", "import.duplicate_edge",
+                    lambda r: {"component_lot": r.component_lot, "component_di": r.component_di,
+                               "finished_lot": r.finished_lot, "finished_di": r.finished_di})
         lots = _LotResolver(conn, [k for r in records for k in ((r.finished_di, r.finished_lot),
                                                                 (r.component_di, r.component_lot))])
         sites = parties_by_code(conn, (r.site for r in records if r.site))
@@ -468,22 +497,24 @@ class Genealogy(Kind):
             if record.site:
                 site_id = sites.get(record.site)
                 if site_id is None:
-                    errors.add(record.row, "site", f"There is no party with code {record.site} in MedTrace.")
+                    errors.add(record.row, "site", "import.unknown_site", code=record.site)
                     continue
                 site_code = record.site
             else:
                 places = produced_at.get(finished.id, [])
                 if len(places) != 1:
-                    where = ("has no produce movement that says where it was made" if not places else
-                             f"was produced at {len(places)} sites ({', '.join(c for _, c in places)})")
-                    errors.add(record.row, "site", f"The {lot_label(record.finished_di, record.finished_lot)} "
-                               f"{where}: fill in the site that consumed the component.")
+                    lot = {"lot": record.finished_lot, "di": record.finished_di}
+                    if places:
+                        errors.add(record.row, "site", "import.finished_lot_many_sites", **lot, count=len(places),
+                                   sites=", ".join(c for _, c in places))
+                    else:
+                        errors.add(record.row, "site", "import.finished_lot_no_site", **lot)
                     continue
                 site_id, site_code = places[0]
             if (finished.id, component.id) in existing_edges:
-                errors.add(record.row, "component_lot", f"MedTrace already records "
-                           f"{lot_label(record.component_di, record.component_lot)} as a component of "
-                           f"{lot_label(record.finished_di, record.finished_lot)}.")
+                errors.add(record.row, "component_lot", "import.edge_exists", component_lot=record.component_lot,
+                           component_di=record.component_di, finished_lot=record.finished_lot,
+                           finished_di=record.finished_di)
                 continue
             located.append((record, finished.id, component.id, site_id, site_code))
 
@@ -493,9 +524,9 @@ class Genealogy(Kind):
         for record, finished_id, component_id, site_id, site_code in located:
             on_hand = balance[(component_id, site_id)]
             if on_hand < record.quantity:
-                errors.add(record.row, "quantity", f"Only {on_hand} unit(s) of "
-                           f"{lot_label(record.component_di, record.component_lot)} are at {site_code} at this row; "
-                           f"{record.quantity} cannot be consumed (stock cannot go below zero).")
+                errors.add(record.row, "quantity", "import.component_stock_short", on_hand=on_hand,
+                           lot=record.component_lot, di=record.component_di, site=site_code,
+                           quantity=record.quantity)
                 continue
             balance[(component_id, site_id)] = on_hand - record.quantity
             ready.append(EdgeRecord(record.row, record.finished_di, record.finished_lot, record.component_di,
@@ -549,7 +580,7 @@ class Movements(Kind):
             document_no=row.text(c["document_no"]), raw_udi=row.text(c["raw_udi"]) or None,
         )
         if kind:
-            needs_from, needs_to, sentence = PARTY_NEEDS[kind]
+            needs_from, needs_to, _sentence = PARTY_NEEDS[kind]
             problem = None
             if needs_from == "either":
                 if bool(record.from_party) == bool(record.to_party):
@@ -559,12 +590,11 @@ class Movements(Kind):
             elif (needs_to == "required") != bool(record.to_party):
                 problem = "to_party"
             if problem:
-                row.error(problem, sentence[0].upper() + sentence[1:] + ".")
+                row.error(problem, f"import.movement_parties.{kind}")  # the sentence of PARTY_NEEDS
             elif record.from_party and record.from_party == record.to_party:
-                row.error("to_party", "from_party and to_party are the same party: a movement must go somewhere.")
+                row.error("to_party", "import.same_party")
         if record.serial and record.quantity and record.quantity != 1:
-            row.error("quantity", f"A movement of one serial number ({record.serial}) has quantity 1, "
-                      f"not {record.quantity}.")
+            row.error("quantity", "import.serial_quantity", serial=record.serial, quantity=record.quantity)
         return None if row.failed else record
 
     def check(self, conn: Connection, records: Sequence[MovementRecord], errors: Errors) -> list[MovementRecord]:
@@ -580,19 +610,18 @@ class Movements(Kind):
             for column, code in (("from_party", record.from_party), ("to_party", record.to_party)):
                 party_id = parties.get(code) if code else None
                 if code and party_id is None:
-                    errors.add(record.row, column, f"There is no party with code {code} in MedTrace: import it "
-                               "with the parties first.")
+                    errors.add(record.row, column, "import.unknown_party", code=code)
                 ends.append(party_id)
             bad_party = any(code and party_id is None
                             for code, party_id in zip((record.from_party, record.to_party), ends, strict=True))
             if lot is None or bad_party:
                 continue
             if record.moved_on > latest:
-                errors.add(record.row, "date", f"The date {record.moved_on} is in the future.")
+                errors.add(record.row, "date", "import.date_in_future", date=str(record.moved_on))
                 continue
             if record.moved_on < lot.production_date:
-                errors.add(record.row, "date", f"The date {record.moved_on} is before the production date "
-                           f"{lot.production_date} of {lot_label(record.di, record.lot_no)}.")
+                errors.add(record.row, "date", "import.date_before_production", date=str(record.moved_on),
+                           production=str(lot.production_date), lot=record.lot_no, di=record.di)
                 continue
             resolved.append((record, lot.id, ends[0], ends[1]))
 
@@ -606,9 +635,8 @@ class Movements(Kind):
             if source is not None and record.kind != "receive":
                 on_hand = balance[(lot_id, source)]
                 if on_hand < record.quantity:
-                    errors.add(record.row, "quantity", f"Only {on_hand} unit(s) of "
-                               f"{lot_label(record.di, record.lot_no)} are at {record.from_party} at this row; "
-                               f"{record.quantity} cannot leave (stock cannot go below zero).")
+                    errors.add(record.row, "quantity", "import.stock_short", on_hand=on_hand, lot=record.lot_no,
+                               di=record.di, party=record.from_party, quantity=record.quantity)
                     continue
                 balance[(lot_id, source)] = on_hand - record.quantity
             if dest is not None:

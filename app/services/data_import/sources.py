@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from app.errors import InvalidInput
+from app.messages import english
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -42,22 +43,25 @@ class Source:
     close: Callable[[], None] = field(default=lambda: None)  # releases an .xlsx read only in part
 
     @property
-    def encoding_note(self) -> str | None:
+    def encoding_note_id(self) -> str | None:
+        """The id (app/messages/texts_import.py) of what to say about the file's encoding, if anything."""
         if self.encoding == "gb18030":
-            return "The CSV file is not UTF-8; it was read as GB18030 (the default of Chinese Excel)."
+            return "import.note_gb18030"
         return None
+
+    @property
+    def encoding_note(self) -> str | None:
+        """What to say about the file's encoding, in English."""
+        return english(self.encoding_note_id)[0] if self.encoding_note_id else None
 
 
 def open_source(path: Path) -> Source:
     """Open `path` by its extension; raises InvalidInput when it cannot be read at all."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InvalidInput(
-            f"{path.name} is neither an .xlsx nor a .csv file.",
-            hint="Save the sheet from Excel as “Excel Workbook (.xlsx)” or “CSV UTF-8 (comma delimited)”.",
-        )
+        raise InvalidInput.of("import.not_xlsx_or_csv", file=path.name)
     if not path.is_file():
-        raise InvalidInput(f"The file {path} does not exist.")
+        raise InvalidInput.of("import.file_missing", path=str(path))
     encoding: str | None = None
     close: Callable[[], None] = _nothing_to_close
     if suffix == ".xlsx":
@@ -73,7 +77,7 @@ def open_source(path: Path) -> Source:
             break
     if header is None:
         close()
-        raise InvalidInput(f"{path.name} is empty: it needs a header row naming the columns, then data rows.")
+        raise InvalidInput.of("import.file_empty", file=path.name)
     data = (row for row in rows if not _blank(row.cells))
     remaining = None if total is None else max(0, total - header.number)
     return Source(path, encoding, header.number, header.cells, data, remaining, close)
@@ -91,10 +95,7 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[SourceRow], int | None, Callable[[]
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise InvalidInput(
-            f"{path.name} cannot be read as an Excel workbook ({exc.__class__.__name__}).",
-            hint="Open it in Excel and save it again as “Excel Workbook (.xlsx)”.",
-        ) from None
+        raise InvalidInput.of("import.bad_workbook", file=path.name, error=exc.__class__.__name__) from None
     sheet = workbook.worksheets[0]  # the data sheet; a template's second sheet holds the instructions
     total = sheet.max_row if isinstance(sheet.max_row, int) and sheet.max_row > 1 else None
 
@@ -110,10 +111,7 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[SourceRow], int | None, Callable[[]
 def _csv_records(path: Path) -> tuple[str, list[list[str]]]:
     raw = path.read_bytes()
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InvalidInput(
-            f"{path.name} is a UTF-16 (“Unicode text”) file, not a CSV file.",
-            hint="Save it from Excel as “CSV UTF-8 (comma delimited)”.",
-        )
+        raise InvalidInput.of("import.utf16_file", file=path.name)
     if raw.startswith(codecs.BOM_UTF8):
         encoding, content = "utf-8-sig", raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
     else:
@@ -123,20 +121,14 @@ def _csv_records(path: Path) -> tuple[str, list[list[str]]]:
             try:
                 encoding, content = "gb18030", raw.decode("gb18030")
             except UnicodeDecodeError:
-                raise InvalidInput(
-                    f"{path.name} is neither UTF-8 nor GB18030 text.",
-                    hint="Save it from Excel as “CSV UTF-8 (comma delimited)”.",
-                ) from None
+                raise InvalidInput.of("import.bad_encoding", file=path.name) from None
     try:
         records = list(csv.reader(io.StringIO(content, newline=""), strict=True))
     except csv.Error as exc:
-        raise InvalidInput(f"{path.name} is not a well-formed CSV file: {exc}.") from None
+        raise InvalidInput.of("import.bad_csv", file=path.name, error=str(exc)) from None
     first = next((record for record in records if any(cell.strip() for cell in record)), None)
     if first is not None and len(first) == 1:
-        for separator, name in ((";", "semicolons"), ("\t", "tabs")):
+        for separator, message_id in ((";", "import.semicolon_separated"), ("\t", "import.tab_separated")):
             if separator in first[0]:
-                raise InvalidInput(
-                    f"{path.name} separates its columns with {name}; MedTrace reads comma-separated CSV.",
-                    hint="Save it from Excel as “CSV UTF-8 (comma delimited)”, or import the .xlsx.",
-                )
+                raise InvalidInput.of(message_id, file=path.name)
     return encoding, records

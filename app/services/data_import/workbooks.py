@@ -62,14 +62,13 @@ def write_template(kind: str, path: Path) -> Path:
             writer.writerow([column.name for column in contract.columns])
             writer.writerow([column.example for column in contract.columns])
     else:
-        raise InvalidInput(f"A template is written as .xlsx or .csv, not “{path.suffix or path.name}”.",
-                           hint="Name the file like lots-template.xlsx.")
+        raise InvalidInput.of("import.template_bad_suffix", suffix=path.suffix or path.name)
     return path
 
 
 def _contract(kind: str) -> Contract:
     if kind not in CONTRACTS:
-        raise InvalidInput(f"Unknown import kind “{kind}”.", hint=f"Use one of {', '.join(KINDS)}.")
+        raise InvalidInput.of("import.unknown_kind", kind=kind, kinds=", ".join(KINDS))
     return CONTRACTS[kind]
 
 
@@ -148,7 +147,7 @@ def write_errors(path: Path, source_path: Path, errors: Iterable[RowError]) -> P
     costs a second pass, not 100 k rows held for the whole import.
     """
     if path.suffix.lower() != ".xlsx":
-        raise InvalidInput(f"The errors are written as an .xlsx workbook, not “{path.suffix or path.name}”.")
+        raise InvalidInput.of("import.errors_file_not_xlsx", suffix=path.suffix or path.name)
     by_row: dict[int | None, list[RowError]] = defaultdict(list)
     for error in errors:
         by_row[error.row].append(error)
@@ -164,7 +163,8 @@ def write_errors(path: Path, source_path: Path, errors: Iterable[RowError]) -> P
     sheet.append([_cell(sheet, value, bold) for value in (*header, "row", "error")])
 
     def message(row: int | None) -> str:
-        return "\n".join(f"{e.column}: {e.message}" if e.column else e.message for e in by_row[row])
+        # for the person who corrects the rows: in the language MedTrace is shown in
+        return "\n".join(f"{e.column}: {e.rendered()}" if e.column else e.rendered() for e in by_row[row])
 
     for row in sorted((r for r in by_row if r is None or (source and r <= source.header_number)),
                       key=lambda r: r or 0):

@@ -10,7 +10,7 @@ from app.cli import main
 from tests.unit.udi.conftest import GS
 
 KEYS = {"valid", "agency", "gtin", "di", "lot", "serial", "production_date", "expiry_date", "elements",
-        "hri", "errors", "warnings", "raw"}
+        "hri", "errors", "warnings", "raw", "error_messages", "warning_messages"}
 
 
 def _run(capsys: pytest.CaptureFixture[str], scan: str) -> tuple[int, dict]:
@@ -28,7 +28,7 @@ def test_valid_gs1_scan_exits_0_with_the_documented_json(capsys: pytest.CaptureF
         "serial": "SN1", "production_date": None, "expiry_date": "2029-05-08",
         "elements": [["01", "09501101020917"], ["17", "290508"], ["10", "ABCD1234"], ["21", "SN1"]],
         "hri": "(01)09501101020917(17)290508(10)ABCD1234(21)SN1", "errors": [], "warnings": [],
-        "raw": scan,
+        "raw": scan, "error_messages": [], "warning_messages": [],
     }
 
 

@@ -168,6 +168,9 @@ scans = st.one_of(
 )
 
 
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
 def _never_breaks(scan: str, as_of: dt.date) -> None:
     result = parse_scan(scan, as_of=as_of)
     assert isinstance(result, ScanResult)
@@ -176,7 +179,13 @@ def _never_breaks(scan: str, as_of: dt.date) -> None:
     document = json.loads(json.dumps(result.as_json(), ensure_ascii=False))
     assert document["valid"] is (not document["errors"])
     assert set(document) == {"valid", "agency", "gtin", "di", "lot", "serial", "production_date",
-                             "expiry_date", "elements", "hri", "errors", "warnings", "raw"}
+                             "expiry_date", "elements", "hri", "errors", "warnings", "raw",
+                             "error_messages", "warning_messages"}
+    # every sentence has its catalogue id, one for one, and that id fills in Chinese (no English fallback)
+    assert [m.text for m in result.error_messages] == list(result.errors)
+    assert [m.text for m in result.warning_messages] == list(result.warnings)
+    for text in result.rendered_errors("zh_CN") + result.rendered_warnings("zh_CN"):
+        assert _CJK.search(text), text
 
 
 @settings(database=None, max_examples=300, deadline=None)
