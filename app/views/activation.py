@@ -123,7 +123,7 @@ class PasswordChoice(QWidget):
         if not text:
             self._say("", good=None)
         elif not verdict.ok:
-            self._say(self._reason(verdict.reason), good=False)
+            self._say(verdict.shown, good=False)
         elif not self.repeat.text():
             self._say(self.tr("Good. Now type it again below."), good=None)
         elif self.repeat.text() != text:
@@ -138,25 +138,6 @@ class PasswordChoice(QWidget):
         self.feedback.setStyleSheet(f"color: {GOOD_COLOUR}; font-weight: 600;" if good else "")
         self.feedback.style().unpolish(self.feedback)
         self.feedback.style().polish(self.feedback)
-
-    def _reason(self, reason: str) -> str:
-        """The rules' English sentences in the workstation's language (unknown ones are shown as they are)."""
-        known = {
-            f"Use at least {MIN_LENGTH} characters (a short phrase works well).":
-                self.tr("Use at least %1 characters (a short phrase works well).").replace("%1", str(MIN_LENGTH)),
-            f"Use at most {MAX_LENGTH} characters.":
-                self.tr("Use at most %1 characters.").replace("%1", str(MAX_LENGTH)),
-            "The password contains a control character.": self.tr("The password contains a control character."),
-            "The password repeats the same characters; choose something less predictable.":
-                self.tr("The password repeats the same characters; choose something less predictable."),
-            "This password is too common; choose one that others are unlikely to use.":
-                self.tr("This password is too common; choose one that others are unlikely to use."),
-            "Keyboard or alphabet sequences are too easy to guess.":
-                self.tr("Keyboard or alphabet sequences are too easy to guess."),
-            "The password must not contain your user name or your name.":
-                self.tr("The password must not contain your user name or your name."),
-        }
-        return known.get(reason, reason)
 
 
 class AuthenticatorEnrolment(QWidget):

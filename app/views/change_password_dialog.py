@@ -55,7 +55,7 @@ class ChangePasswordDialog(WorkingDialog):
             return
         verdict = check_new_password(new, login=self._account.login, printed_name=self._account.printed_name)
         if not verdict.ok:
-            self._show(verdict.reason)
+            self._show(verdict.shown)
             return
         login, old, code, base = self._account.login, self.current.text(), self.code.text().strip(), self._base_args
 
