@@ -23,7 +23,8 @@ APP_TEXTS: dict[str, Text] = {
         hint_zh="更改和签名请在相应页面上进行（在主数据库上）。"),
     "db.permission_denied": Text(
         "You do not have permission to do this.", "您没有执行此操作的权限。",
-        hint_zh="如确需执行此操作，请系统管理员为您分配相应的角色。"),  # in English the database's own words
+        hint_en="If your work needs it, ask an administrator to give you the role for it.",
+        hint_zh="如确需执行此操作，请系统管理员为您分配相应的角色。"),
     "db.connection_lost": Text(
         "The connection to the database was lost; nothing was saved.", "与数据库的连接已断开；未保存任何内容。",
         hint_en="Check the network or the server, then try again.", hint_zh="请检查网络或服务器，然后重试。"),

@@ -135,7 +135,7 @@
 <context>
     <name>ActivationDialog</name>
     <message>
-        <location filename="../../app/views/activation.py" line="+337"/>
+        <location filename="../../app/views/activation.py" line="+318"/>
         <source>Activate your account — MedTrace</source>
         <translation>激活您的账户 — MedTrace</translation>
     </message>
@@ -914,7 +914,7 @@
 <context>
     <name>AuditReviewDialog</name>
     <message>
-        <location filename="../../app/views/release_detail.py" line="+225"/>
+        <location filename="../../app/views/release_detail.py" line="+226"/>
         <source>Review the audit trail — lot %1</source>
         <translation>复核审计追踪——批号 %1</translation>
     </message>
@@ -4030,7 +4030,7 @@
 <context>
     <name>PasswordChoice</name>
     <message>
-        <location filename="../../app/views/activation.py" line="-147"/>
+        <location filename="../../app/views/activation.py" line="-128"/>
         <source>Show the password</source>
         <translation>显示密码</translation>
     </message>
@@ -4063,41 +4063,6 @@
         <location line="+2"/>
         <source>✓ This password can be used.</source>
         <translation>✓ 此密码可以使用。</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>Use at least %1 characters (a short phrase works well).</source>
-        <translation>请至少使用 %1 个字符（短语就很好）。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Use at most %1 characters.</source>
-        <translation>最多使用 %1 个字符。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The password contains a control character.</source>
-        <translation>密码中含有控制字符。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The password repeats the same characters; choose something less predictable.</source>
-        <translation>密码重复了相同的字符；请选择不易猜到的密码。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>This password is too common; choose one that others are unlikely to use.</source>
-        <translation>此密码过于常见；请选择别人不太可能使用的密码。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Keyboard or alphabet sequences are too easy to guess.</source>
-        <translation>键盘或字母顺序排列太容易被猜到。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The password must not contain your user name or your name.</source>
-        <translation>密码中不得包含您的用户名或姓名。</translation>
     </message>
 </context>
 <context>
@@ -4446,7 +4411,7 @@
 <context>
     <name>RecoveryCodesPanel</name>
     <message>
-        <location filename="../../app/views/activation.py" line="+82"/>
+        <location filename="../../app/views/activation.py" line="+88"/>
         <source>If you lose your phone, each of these codes signs you in once instead of the authenticator code. They are shown only now: print them, or save them where only you can reach them. Using one alerts the administrators.</source>
         <translation>如果手机丢失，每个恢复码可代替身份验证器验证码登录一次。恢复码只在此刻显示：请打印，或保存在只有您能访问的地方。使用恢复码时会通知管理员。</translation>
     </message>
@@ -4567,66 +4532,6 @@
         <location line="+3"/>
         <source>CHANGED AFTER SIGNING: this lot&apos;s record was changed after it was signed. The signatures marked below do not cover the record as it is now.</source>
         <translation>签名后已变更：本批次记录在签名后被修改。下方标出的签名不涵盖当前记录。</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>No QC results are recorded for this lot.</source>
-        <translation>本批次尚未录入检验结果。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>No open deviations.</source>
-        <translation>无未关闭的偏差。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The printed label has not been scanned and checked against the lot.</source>
-        <translation>印刷标签尚未扫描核对。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The last label scan did not match the lot master data.</source>
-        <translation>最近一次标签扫描与批次主数据不符。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The lot changed after its label was verified; scan the label again.</source>
-        <translation>标签核对后批次已变更，请重新扫描标签。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The lot&apos;s audit trail has not been reviewed.</source>
-        <translation>批次审计追踪尚未复核。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The lot changed after its audit trail was reviewed; review it again.</source>
-        <translation>审计追踪复核后批次已变更，请重新复核。</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>%1 of %2 QC results are out of specification: %3.</source>
-        <translation>%2 项检验结果中有 %1 项不合格：%3。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>%1 QC results, all within specification.</source>
-        <translation>%1 项检验结果，全部合格。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>%1 open deviation(s): %2.</source>
-        <translation>%1 项未关闭的偏差：%2。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Label verified by %1 on %2.</source>
-        <translation>标签已由 %1 于 %2 核对。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Audit trail reviewed by %1 on %2.</source>
-        <translation>审计追踪已由 %1 于 %2 复核。</translation>
     </message>
 </context>
 <context>
@@ -5856,7 +5761,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
 <context>
     <name>SignatureCard</name>
     <message>
-        <location filename="../../app/views/release_detail.py" line="-419"/>
+        <location filename="../../app/views/release_detail.py" line="-391"/>
         <source>Signed by %1 (%2)</source>
         <translation>签名人：%1（%2）</translation>
     </message>
