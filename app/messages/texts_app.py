@@ -663,4 +663,16 @@ APP_TEXTS: dict[str, Text] = {
         "The password does not unlock your signing key.", "该密码无法解锁您的电子签名密钥。"),
     "signing.key_mismatch": Text(
         "The stored signing key does not match its public key.", "保存的电子签名密钥与其公钥不匹配。"),
+    # recall KPIs: the data gaps a case shows (page, report, command line)
+    "recall.gap_no_shipments": Text(
+        "No lot in scope was shipped from our sites: there is no consignee to notify.",
+        "涉及批次均未发出本企业：没有需要通知的收货单位。"),
+    "recall.gap_no_produce": Text("Lot {lot} ({di}) has no produce movement.", "批次 {lot}（{di}）没有生产记录。"),
+    "recall.gap_unreconciled": Text(
+        "Lot {lot} ({di}) does not reconcile: made {made}, accounted {accounted} (on hand {on_hand} + shipped "
+        "{shipped} − returned {returned} + consumed {consumed} + scrapped {scrapped}).",
+        "批次 {lot}（{di}）数量不平衡：生产 {made}，可追溯 {accounted}（库存 {on_hand} + 发出 {shipped} − 退回 "
+        "{returned} + 消耗 {consumed} + 报废 {scrapped}）。"),
+    "recall.gap_no_contact": Text(
+        "Consignee {party} ({name}) has no contact person or phone.", "收货单位 {party}（{name}）没有联系人或电话。"),
 }

@@ -78,18 +78,7 @@ def _percent(value: float | None, w: Words) -> str:
 
 def data_gaps(case: RecallCase, language: str) -> list[str]:
     """The KPI data gaps of the case (recalls._kpis finds them) in the report's language."""
-    if language != "zh_CN":
-        return list(case.kpis.data_gaps)
-    w = _words(language)
-    gaps = [] if case.consignees else [w("rc_no_shipments")]
-    for lot in case.lots:
-        if lot.produced == 0:
-            gaps.append(w("rc_gap_no_produce", lot=lot.lot_no, di=lot.di))
-        if not lot.reconciled:
-            gaps.append(w("rc_gap_unreconciled", lot=lot.lot_no, di=lot.di, made=lot.made, accounted=lot.accounted))
-    gaps += [w("rc_gap_no_contact", party=c.party, name=c.name) for c in case.consignees
-             if not (c.contact.strip() or c.phone.strip())]
-    return gaps
+    return case.kpis.shown_gaps(language)
 
 
 # -- 1. the recall / drill report ---------------------------------------------------------------------

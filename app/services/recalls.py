@@ -23,6 +23,7 @@ import psycopg
 
 from app.db.uow import UnitOfWork
 from app.errors import InvalidInput, MedTraceError, NotFound
+from app.messages import english, render
 from app.reports.collector import young_collections_only
 from app.security.signing import content_digest, recall_signature_message
 from app.services.identity import Signer, signing_session
@@ -180,7 +181,15 @@ class RecallKpis:
     time_to_notify_all_s: float | None
     quantity_reconciled_pct: float | None
     consignees_acknowledged_pct: float | None
-    data_gaps: tuple[str, ...]
+    data_gaps: tuple[str, ...]  # in English
+    gap_messages: tuple[tuple[str, dict[str, object]], ...] = ()  # the same gaps: message id and parameters
+
+    def shown_gaps(self, language: str | None = None) -> list[str]:
+        """The data gaps in `language` (the current one by default)."""
+        if len(self.gap_messages) != len(self.data_gaps):
+            return list(self.data_gaps)
+        return [render(message_id, params, fallback=english, language=language)
+                for english, (message_id, params) in zip(self.data_gaps, self.gap_messages, strict=True)]
 
     def as_json(self) -> dict[str, Any]:
         return {"time_to_identify_s": self.time_to_identify_s, "time_to_contain_s": self.time_to_contain_s,
@@ -293,7 +302,7 @@ class RecallCase:
         lines.append(f"KPIs: identify {_secs(k.time_to_identify_s)}, contain {_secs(k.time_to_contain_s)}, "
                      f"notify all {_secs(k.time_to_notify_all_s)}, reconciled {_pct(k.quantity_reconciled_pct)}, "
                      f"acknowledged {_pct(k.consignees_acknowledged_pct)}")
-        lines += [f"Data gap: {gap}" for gap in k.data_gaps]
+        lines += [f"Data gap: {gap}" for gap in k.shown_gaps()]
         if self.outstanding and self.state != "closed":
             lines.append(f"Before closing: {self.outstanding}")
         return "\n".join(lines)
@@ -804,19 +813,19 @@ def _kpis_from(facts: _KpiFacts) -> RecallKpis:
     everyone_notified = facts.consignees > 0 and facts.notified == facts.consignees
     notify_all = (facts.last_notified_at - opened).total_seconds() \
         if everyone_notified and facts.last_notified_at is not None else None
-    gaps: list[str] = []
+    gaps: list[tuple[str, dict[str, object]]] = []
     if not facts.consignees:
-        gaps.append("No lot in scope was shipped from our sites: there is no consignee to notify.")
+        gaps.append(("recall.gap_no_shipments", {}))
     for lot in facts.lot_gaps:
         if lot.produced == 0:
-            gaps.append(f"Lot {lot.lot_no} ({lot.di}) has no produce movement.")
+            gaps.append(("recall.gap_no_produce", {"lot": lot.lot_no, "di": lot.di}))
         if not lot.reconciled:
-            gaps.append(f"Lot {lot.lot_no} ({lot.di}) does not reconcile: made {lot.made}, accounted {lot.accounted} "
-                        f"(on hand {lot.on_hand} + shipped {lot.shipped} − returned {lot.returned} + consumed "
-                        f"{lot.consumed} + scrapped {lot.scrapped}).")
+            gaps.append(("recall.gap_unreconciled", {
+                "lot": lot.lot_no, "di": lot.di, "made": lot.made, "accounted": lot.accounted, "on_hand": lot.on_hand,
+                "shipped": lot.shipped, "returned": lot.returned, "consumed": lot.consumed, "scrapped": lot.scrapped}))
     for party, name, contact, phone in facts.party_gaps:
         if not (contact.strip() or phone.strip()):
-            gaps.append(f"Consignee {party} ({name}) has no contact person or phone.")
+            gaps.append(("recall.gap_no_contact", {"party": party, "name": name}))
     return RecallKpis(
         time_to_identify_s=_seconds(facts.scope_frozen_at, opened),
         time_to_contain_s=_seconds(facts.contained_at, opened),
@@ -824,7 +833,8 @@ def _kpis_from(facts: _KpiFacts) -> RecallKpis:
         quantity_reconciled_pct=round(100.0 * facts.made_reconciled / facts.made, 1) if facts.made else None,
         consignees_acknowledged_pct=round(100.0 * facts.acknowledged / facts.consignees, 1)
         if facts.consignees else None,
-        data_gaps=tuple(gaps),
+        data_gaps=tuple(english(message_id, params)[0] for message_id, params in gaps),
+        gap_messages=tuple(gaps),
     )
 
 

@@ -444,7 +444,7 @@ def _scan_kind(kind: MovementKind | str) -> MovementKind:
 
 def _check_scan(scan: ScanResult) -> None:
     if not scan.valid:
-        raise InvalidInput.of("scan.unreadable", detail=scan.errors[0])
+        raise InvalidInput.of("scan.unreadable", detail=scan.rendered_errors()[0])  # the reader's language
     if not scan.device_identifier:
         raise InvalidInput.of("scan.no_di")
     if not scan.lot:

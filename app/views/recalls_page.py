@@ -647,7 +647,7 @@ class CaseView(QWidget):
                 (self.tr("Quantity reconciled"), _percent(k.quantity_reconciled_pct)),
                 (self.tr("Consignees acknowledged"), _percent(k.consignees_acknowledged_pct))]
         cells = "".join(f"<tr><td style='padding-right:16px'>{a}</td><td><b>{b}</b></td></tr>" for a, b in rows)
-        gaps = "".join(f"<li>{_escape(g)}</li>" for g in k.data_gaps)
+        gaps = "".join(f"<li>{_escape(g)}</li>" for g in k.shown_gaps())
         gap_text = (f"<p><b>{self.tr('Data gaps found')}</b></p><ul>{gaps}</ul>" if gaps
                     else f"<p>{self.tr('No data gap found.')}</p>")
         outstanding = ""

@@ -95,7 +95,9 @@ def test_a_qa_manager_runs_a_drill_from_start_to_closed_with_the_keyboard(
     assert case is not None and case.kind == "drill" and case.state == "open"
     assert [c.party for c in case.consignees] == ["RC-DIST", "RC-H1", "RC-H2"]
     assert detail.worklist.rowCount() == 3 and detail.bars["notified"].value() == 0
-    assert "no contact" in detail.kpi_text.text()  # RC-H2 has no contact person or phone: a data gap
+    # RC-H2 has no contact person or phone: a data gap, in the page's language.
+    gap = "RC-H2 (第二人民医院) has no contact" if language == "en" else "RC-H2（第二人民医院）没有联系人或电话"
+    assert gap in detail.kpi_text.text()
     assert detail.scope_tree.topLevelItemCount() == 1 and detail.scope_tree.topLevelItem(0).childCount() == 3
     assert ("nothing was held" if language == "en" else "未实际控制") in detail.contained.text()
     shoot(page, f"recalls-drill-opened-{language}")
