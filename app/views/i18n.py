@@ -85,6 +85,11 @@ def current_language() -> str:
     return _current.language if _current is not None else ENGLISH
 
 
+def installed_language() -> str | None:
+    """The language whose catalogue is installed, or None before any is (some tests build pages without one)."""
+    return _current.language if _current is not None else None
+
+
 def switch_translation(language: str) -> Translation:
     """Replace the installed catalogues with `language`'s (the main window's Language menu)."""
     global _current

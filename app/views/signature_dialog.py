@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.errors import AccountLocked, DatabaseUnavailable, InvalidCredentials, MedTraceError
 from app.services.identity import Account
 from app.services.lot_release import MEANINGS, NEEDS_REASON, CeremonyResult, sign_lots
+from app.views import i18n
 from app.views.context import ViewContext
 from app.views.login_dialog import grow_to_fit
 from app.views.lot_table_model import while_alive
@@ -53,7 +54,11 @@ translate = QCoreApplication.translate  # lupdate reads translate("Context", "te
 
 
 def prefers_chinese(ctx: ViewContext) -> bool:
-    """The UI language: the saved setting, or (auto) the locale the translators installed."""
+    """The UI language: the one installed now (View › Language changes it), else the saved setting, or (auto)
+    the locale the translators installed."""
+    installed = i18n.installed_language()
+    if installed is not None:
+        return installed == i18n.CHINESE
     language = ctx.settings.language
     if language == "auto":
         return QLocale().language() == QLocale.Language.Chinese

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.db.engine import Database, explain_connection_failure
@@ -45,15 +46,21 @@ def keep(widget: QWidget, name: str) -> None:
 
 @pytest.fixture
 def chinese_workstation() -> Iterator[None]:
+    """The Chinese catalogue, installed before the test's widgets are built and removed after they are closed
+    (each test names it first)."""
     translation = i18n.install_translation(i18n.CHINESE)
     try:
         yield
     finally:
+        # The test's widgets were closed and scheduled for deletion: delete them before the catalogue goes, so
+        # that its LanguageChange reaches none of them half torn down.
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         translation.remove()
+        QApplication.processEvents()
 
 
 def test_the_signing_dialog_gives_a_wrong_code_and_the_databases_refusal_in_chinese(
-    qtbot: QtBot, clean: Database, owner_conn, make_person, workstation, chinese_workstation,  # noqa: F811
+    chinese_workstation, qtbot: QtBot, clean: Database, owner_conn, make_person, workstation,  # noqa: F811
 ) -> None:
     reviewer = make_person("qa_reviewer")
     ready = make_release_ready_lot(owner_conn)
@@ -65,6 +72,8 @@ def test_the_signing_dialog_gives_a_wrong_code_and_the_databases_refusal_in_chin
     page.buttons["reviewed"].click()
     dialog = page.signature_dialog
     assert dialog is not None
+    # The meaning follows the language the workstation speaks now, not the one saved at sign-in (English here).
+    assert dialog.meaning_text == "已审核——建议放行"
 
     dialog.password.setText(reviewer.password)
     dialog.code.setText("000000")
@@ -84,7 +93,7 @@ def test_the_signing_dialog_gives_a_wrong_code_and_the_databases_refusal_in_chin
 
 
 def test_the_error_banner_shows_a_database_refusal_in_chinese(
-    qtbot: QtBot, database: Database, make_person, chinese_workstation, tmp_path: Path,
+    chinese_workstation, qtbot: QtBot, database: Database, make_person, tmp_path: Path,
 ) -> None:
     warehouse = make_person("warehouse")
     with warehouse.verified_connection() as conn, pytest.raises(psycopg.Error) as refused:
@@ -102,7 +111,7 @@ def test_the_error_banner_shows_a_database_refusal_in_chinese(
 
 
 def test_start_up_explains_a_server_that_does_not_answer_in_chinese(
-    qtbot: QtBot, chinese_workstation, tmp_path: Path,
+    chinese_workstation, qtbot: QtBot, tmp_path: Path,
 ) -> None:
     with pytest.raises(psycopg.OperationalError) as failed:
         psycopg.connect(host=str(tmp_path), port=1, dbname="medtrace", user="nobody", connect_timeout=2)
