@@ -675,4 +675,11 @@ APP_TEXTS: dict[str, Text] = {
         "{returned} + 消耗 {consumed} + 报废 {scrapped}）。"),
     "recall.gap_no_contact": Text(
         "Consignee {party} ({name}) has no contact person or phone.", "收货单位 {party}（{name}）没有联系人或电话。"),
+    # what a recall still needs before it may be closed (mt_recall_outstanding's clauses)
+    "recall.outstanding_not_notified": Text(
+        "{count} consignee(s) not notified ({parties})", "{count} 个收货单位尚未通知（{parties}）"),
+    "recall.outstanding_not_acknowledged": Text(
+        "{count} consignee(s) not acknowledged ({parties})", "{count} 个收货单位尚未回执（{parties}）"),
+    "recall.outstanding_not_returned": Text(
+        "{count} unit(s) not yet returned ({items})", "尚有 {count} 件未退回（{items}）"),
 }

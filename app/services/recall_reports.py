@@ -125,7 +125,7 @@ def recall_report(uow: UnitOfWork, values: Mapping[str, object], *, language: st
     sections.append(Table(w("rc_gaps"), (Column(w("rc_gap"), width=1),), [(gap,) for gap in gaps],
                           count=len(gaps), empty=w("rc_gaps_none"), sheet=w("rc_gaps")))
     if case.outstanding and case.state != "closed":
-        sections.append(Note(w("rc_outstanding", what=case.outstanding), ALERT))
+        sections.append(Note(w("rc_outstanding", what=case.shown_outstanding(language)), ALERT))
     if drill:
         sections.extend(_trend(uow, w, zone))
     return Retitled(w("rc_title_drill" if drill else "rc_title_recall"), tuple(sections))

@@ -23,6 +23,7 @@ import psycopg
 
 from app.db.uow import UnitOfWork
 from app.errors import InvalidInput, MedTraceError, NotFound
+from app.messages import current_language as messages_language
 from app.messages import english, render
 from app.reports.collector import young_collections_only
 from app.security.signing import content_digest, recall_signature_message
@@ -230,6 +231,22 @@ class RecallCase:
     def __post_init__(self) -> None:
         object.__setattr__(self, "kpis", _kpis(self))
 
+    def shown_outstanding(self, language: str | None = None) -> str | None:
+        """What is missing before closing (the database's `outstanding`), in `language` (the current one).
+
+        Worded here from the case's own consignees and lines, by message id; the database's English sentence is
+        shown instead whenever this English wording would not be exactly it (a newer database, say).
+        """
+        if not self.outstanding:
+            return self.outstanding
+        parts = _outstanding_parts(self)
+        english_text = "; ".join(english(message_id, params)[0] for message_id, params in parts)
+        if english_text != self.outstanding:
+            return self.outstanding
+        separator = "；" if (language or messages_language()) == "zh_CN" else "; "
+        return separator.join(render(message_id, params, fallback=english(message_id, params)[0], language=language)
+                              for message_id, params in parts)
+
     @property
     def fda_class(self) -> str:
         return LEVELS[self.level][1]
@@ -304,7 +321,7 @@ class RecallCase:
                      f"acknowledged {_pct(k.consignees_acknowledged_pct)}")
         lines += [f"Data gap: {gap}" for gap in k.shown_gaps()]
         if self.outstanding and self.state != "closed":
-            lines.append(f"Before closing: {self.outstanding}")
+            lines.append(f"Before closing: {self.shown_outstanding()}")
         return "\n".join(lines)
 
 
@@ -806,6 +823,26 @@ def _kpis(case: RecallCase) -> RecallKpis:
         made_reconciled=sum(lot.made for lot in case.lots if lot.reconciled),
         lot_gaps=[lot for lot in case.lots if lot.produced == 0 or not lot.reconciled],
         party_gaps=[(c.party, c.name, c.contact, c.phone) for c in case.consignees]))
+
+
+def _outstanding_parts(case: RecallCase) -> list[tuple[str, dict[str, object]]]:
+    """mt_recall_outstanding's three clauses, from the loaded case, in its order (parties by code, then lot)."""
+    parts: list[tuple[str, dict[str, object]]] = []
+    not_notified = sorted(c.party for c in case.consignees if c.notified_at is None)
+    if not_notified:
+        parts.append(("recall.outstanding_not_notified", {"count": len(not_notified),
+                                                          "parties": ", ".join(not_notified)}))
+    not_acknowledged = sorted(c.party for c in case.consignees
+                              if c.notified_at is not None and c.acknowledged_at is None)
+    if not_acknowledged:
+        parts.append(("recall.outstanding_not_acknowledged", {"count": len(not_acknowledged),
+                                                              "parties": ", ".join(not_acknowledged)}))
+    held = sorted((x.party, x.lot_no, x.on_hand - x.returned_in_case) for x in case.lines
+                  if x.on_hand > x.returned_in_case)
+    if held:
+        parts.append(("recall.outstanding_not_returned", {
+            "count": sum(n for _, _, n in held), "items": ", ".join(f"{p} {lot}: {n}" for p, lot, n in held)}))
+    return parts
 
 
 def _kpis_from(facts: _KpiFacts) -> RecallKpis:

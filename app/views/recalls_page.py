@@ -651,9 +651,9 @@ class CaseView(QWidget):
         gap_text = (f"<p><b>{self.tr('Data gaps found')}</b></p><ul>{gaps}</ul>" if gaps
                     else f"<p>{self.tr('No data gap found.')}</p>")
         outstanding = ""
-        if case.outstanding and case.state != "closed":
-            text = case.outstanding if len(case.outstanding) <= OUTSTANDING_CHARS else \
-                case.outstanding[:OUTSTANDING_CHARS] + "…"
+        shown = case.shown_outstanding()
+        if shown and case.state != "closed":
+            text = shown if len(shown) <= OUTSTANDING_CHARS else shown[:OUTSTANDING_CHARS] + "…"
             outstanding = (f"<p><b>{self.tr('Before closing')}</b>: {_escape(text)}</p>")
         return f"<table>{cells}</table>{gap_text}{outstanding}"
 

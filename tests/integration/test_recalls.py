@@ -216,6 +216,17 @@ def test_the_frozen_scope_cannot_be_rewritten_even_by_its_opener(chain: Chain, d
             conn.execute("SELECT mt_sign_recall(%s, 'closed', %s, %s, %s)", (case.id, b"\0" * 32, b"\0" * 64, key_id))
 
 
+def test_what_is_missing_before_closing_reads_in_the_readers_language(chain: Chain, database: Database,
+                                                                     make_person) -> None:
+    case = open_case(database, make_person("regulatory"), drill=True)
+    assert case.outstanding is not None and "not notified" in case.outstanding
+    # The case's own wording agrees with the database's sentence word for word, so it may stand in for it.
+    assert case.shown_outstanding("en") == case.outstanding
+    chinese = case.shown_outstanding("zh_CN")
+    assert chinese is not None and chinese.startswith("3 个收货单位尚未通知（RC-DIST, RC-H1, RC-H2）")
+    assert "件未退回" in chinese and "not" not in chinese
+
+
 def test_a_line_or_a_held_place_for_a_lot_outside_the_frozen_scope_is_refused_even_to_the_owner(
         chain: Chain, database: Database, owner_conn, make_person) -> None:
     case = open_case(database, make_person("regulatory"), drill=True)
