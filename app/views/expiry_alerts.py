@@ -380,7 +380,8 @@ class AcknowledgeDialog(WorkingDialog):
         heading.setObjectName("sectionHeading")
         facts = QFormLayout()
         facts.addRow(self.tr("Expiry date"), QLabel(f"{day_text(lot.expiry_date)}  ({days_left_text(lot.days_left)})"))
-        facts.addRow(self.tr("Site"), QLabel(f"{lot.site} · {self.tr('on hand')} {QLocale().toString(lot.on_hand)}"))
+        on_hand = self.tr("on hand")  # outside the f-string, where lupdate sees it
+        facts.addRow(self.tr("Site"), QLabel(f"{lot.site} · {on_hand} {QLocale().toString(lot.on_hand)}"))
         facts.addRow(self.tr("Threshold"), QLabel(self.tr("%1 days").replace(
             "%1", QLocale().toString(alert.threshold_days))))
         facts.addRow(self.tr("State"), QLabel(alert_state_label(alert.state)))

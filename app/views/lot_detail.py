@@ -236,10 +236,10 @@ class LotDetailPanel(QWidget):
         self.fields["udi"].setText(head.udi_hri)
         self.fields["registration_no"].setText(head.registration_no or "—")
         model = head.model or "—"
-        self.fields["model"].setText(
-            f"{model}  ({self.tr('class %1').replace('%1', head.risk_class)}"
-            f"{self.tr(', implantable') if head.implantable else ''})"
-        )
+        # tr() outside the f-string: lupdate does not see a call inside one.
+        risk = self.tr("class %1").replace("%1", head.risk_class)
+        implantable = self.tr(", implantable") if head.implantable else ""
+        self.fields["model"].setText(f"{model}  ({risk}{implantable})")
         self.fields["production_date"].setText(_date(head.production_date))
         expiry = f"{_date(head.expiry_date)}  {self._days_text(head.days_to_expiry)}"
         self.fields["expiry_date"].setText(expiry)

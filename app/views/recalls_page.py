@@ -648,13 +648,14 @@ class CaseView(QWidget):
                 (self.tr("Consignees acknowledged"), _percent(k.consignees_acknowledged_pct))]
         cells = "".join(f"<tr><td style='padding-right:16px'>{a}</td><td><b>{b}</b></td></tr>" for a, b in rows)
         gaps = "".join(f"<li>{_escape(g)}</li>" for g in k.shown_gaps())
-        gap_text = (f"<p><b>{self.tr('Data gaps found')}</b></p><ul>{gaps}</ul>" if gaps
-                    else f"<p>{self.tr('No data gap found.')}</p>")
+        # tr() calls outside the f-strings: lupdate does not see a call inside one.
+        found, none_found, before = self.tr("Data gaps found"), self.tr("No data gap found."), self.tr("Before closing")
+        gap_text = f"<p><b>{found}</b></p><ul>{gaps}</ul>" if gaps else f"<p>{none_found}</p>"
         outstanding = ""
         shown = case.shown_outstanding()
         if shown and case.state != "closed":
             text = shown if len(shown) <= OUTSTANDING_CHARS else shown[:OUTSTANDING_CHARS] + "…"
-            outstanding = (f"<p><b>{self.tr('Before closing')}</b>: {_escape(text)}</p>")
+            outstanding = f"<p><b>{before}</b>: {_escape(text)}</p>"
         return f"<table>{cells}</table>{gap_text}{outstanding}"
 
     # -- working the list ----------------------------------------------------------------------

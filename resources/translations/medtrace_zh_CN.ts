@@ -20,6 +20,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>on hand</source>
+        <translation>现存</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Site</source>
         <translation>地点</translation>
     </message>
@@ -541,7 +546,7 @@
 <context>
     <name>AlertPanel</name>
     <message>
-        <location filename="../../app/views/expiry_alerts.py" line="-200"/>
+        <location filename="../../app/views/expiry_alerts.py" line="-201"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -1639,7 +1644,22 @@
         <translation>收货单位确认比例</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+4"/>
+        <source>Data gaps found</source>
+        <translation>发现的数据缺口</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>No data gap found.</source>
+        <translation>未发现数据缺口。</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Before closing</source>
+        <translation>关闭前尚需</translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <source>Regulatory and QA approvers close a case with their signature.</source>
         <translation>由法规事务人员或 QA 批准人签名关闭案例。</translation>
     </message>
@@ -1662,7 +1682,7 @@
 <context>
     <name>CasesModel</name>
     <message>
-        <location line="-623"/>
+        <location line="-624"/>
         <source>No.</source>
         <translation>编号</translation>
     </message>
@@ -3514,7 +3534,17 @@
         <translation>无法读取该批次。详细信息见日志。</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+23"/>
+        <source>class %1</source>
+        <translation>%1 类</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>, implantable</source>
+        <translation>，植入器械</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source> (%1 serial units)</source>
         <translation>（%1 个序列号单元）</translation>
     </message>
@@ -4252,7 +4282,7 @@
         <translation>上门</translation>
     </message>
     <message>
-        <location line="+565"/>
+        <location line="+566"/>
         <source>A — every consignee (100 %)</source>
         <translation>A — 全部收货单位（100 %）</translation>
     </message>
@@ -5804,7 +5834,7 @@ Esc clears the field. If scans of labels with a serial number show the wrong lot
 <context>
     <name>SignatureDialog</name>
     <message>
-        <location filename="../../app/views/signature_dialog.py" line="+141"/>
+        <location filename="../../app/views/signature_dialog.py" line="+146"/>
         <source>Electronic signature — %1</source>
         <translation>电子签名——%1</translation>
     </message>
@@ -6864,7 +6894,7 @@ You will need a phone with an authenticator app: every sign-in and every signatu
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../app/views/recalls_page.py" line="-775"/>
+        <location filename="../../app/views/recalls_page.py" line="-776"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
