@@ -682,4 +682,12 @@ APP_TEXTS: dict[str, Text] = {
         "{count} consignee(s) not acknowledged ({parties})", "{count} 个收货单位尚未回执（{parties}）"),
     "recall.outstanding_not_returned": Text(
         "{count} unit(s) not yet returned ({items})", "尚有 {count} 件未退回（{items}）"),
+    # the printed label compared with the lot master (the release checklist's label item)
+    "label.scan_error": Text("{detail}", "标签扫描无法读取：{detail}"),
+    "label.di_differs": Text("DI on the label {label} ≠ {lot}", "标签上的产品标识 {label} ≠ {lot}"),
+    "label.lot_differs": Text("lot on the label {label} ≠ {lot}", "标签上的批号 {label} ≠ {lot}"),
+    "label.expiry_differs": Text("expiry on the label {label} ≠ {lot}", "标签上的失效日期 {label} ≠ {lot}"),
+    "label.production_differs": Text(
+        "production date on the label {label} ≠ {lot}", "标签上的生产日期 {label} ≠ {lot}"),
+    "label.no_expiry": Text("the label carries no expiry date", "标签上没有失效日期"),
 }

@@ -140,7 +140,7 @@ class LabelScanDialog(WorkingDialog):
                                         "checklist item is met.").replace("%1", self._lot_no))
             self.result.setStyleSheet(MATCH_STYLE)
         else:
-            lines = "\n".join(f"• {difference}" for difference in check.differences)
+            lines = "\n".join(f"• {difference}" for difference in check.shown_differences())
             self.result.setText(self.tr("✗ The label does NOT match lot %1:").replace("%1", self._lot_no)
                                 + "\n" + lines + "\n" + self.tr("The mismatch is recorded. Check the label "
                                                                 "and scan again."))

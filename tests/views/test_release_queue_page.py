@@ -226,6 +226,9 @@ def test_a_label_that_does_not_match_the_lot_is_recorded_and_keeps_the_item_open
         assert scan.result.text().startswith(f"✗ The label does NOT match lot {lot_no}:")
         assert f"lot on the label {lot_no}X ≠ {lot_no}" in scan.result.text()
         assert "expiry on the label 2029-08-31 ≠ 2029-09-30" in scan.result.text()
+        # The same differences for a Chinese reader (the audit record keeps the English).
+        assert scan.last_check.shown_differences("zh_CN") == [
+            f"标签上的批号 {lot_no}X ≠ {lot_no}", "标签上的失效日期 2029-08-31 ≠ 2029-09-30"]
         assert scan.scan.text() == "" and scan.isVisible()  # ready for the next scan
         scan.reject()
         row = page.detail.checklist_rows["label_verified"]
