@@ -18,7 +18,8 @@ import logging
 import string
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from app.messages.vocabulary import VOCABULARIES
 
@@ -151,3 +152,34 @@ def english(message_id: str, params: Params = ()) -> tuple[str, str | None]:
     if text is None:
         raise KeyError(f"message id {message_id!r} is not in the catalogue")
     return _fill(text.en, params, ENGLISH), (_fill(text.hint_en, params, ENGLISH) if text.hint_en else None)
+
+
+@dataclass(frozen=True)
+class Said:
+    """One message as a value: its id, its parameters and its English sentence (what a record keeps, the fallback).
+
+    The scan parser's errors and warnings, an import's notes, a recall's data gaps and a label check's
+    differences are kept this way, so that each is shown in the reader's language when it is read.
+    """
+
+    id: str
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
+    text: str = ""
+
+    @classmethod
+    def of(cls, message_id: str, /, **params: object) -> Said:
+        return cls(message_id, dict(params), english(message_id, params)[0])
+
+    def render(self, language: str | None = None) -> str:
+        """The message in `language` (the current one by default)."""
+        return render(self.id, self.params, fallback=self.text, language=language)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "params": json_params(self.params)}
+
+
+def json_params(params: Mapping[str, object]) -> dict[str, object]:
+    """Parameters as JSON values: numbers, text, booleans and null as they are; anything else (a date) as text."""
+    return {key: value if value is None or isinstance(value, str | int | float | bool) else str(value)
+            for key, value in params.items()}
+

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import psycopg
@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from app.db.uow import UnitOfWork, explain_database_error
 from app.errors import ComplianceError, ConcurrentChange, DatabaseUnavailable, InvalidInput, NotFound
-from app.messages import english, render
+from app.messages import Said, render
 from app.security.signing import content_digest, sign, signature_valid
 from app.services.identity import signing_session
 
@@ -162,14 +162,13 @@ def mark_audit_trail_reviewed(uow: UnitOfWork, *, lot_id: int) -> None:
 class LabelCheck:
     matched: bool
     differences: tuple[str, ...]  # in English, as the audit record keeps them
-    messages: tuple[tuple[str, Mapping[str, object]], ...] = ()  # the same differences: message id, parameters
+    messages: tuple[Said, ...] = ()  # the same differences, by message id
 
     def shown_differences(self, language: str | None = None) -> list[str]:
         """The differences in `language` (the current one by default)."""
         if len(self.messages) != len(self.differences):
             return list(self.differences)
-        return [render(message_id, params, fallback=english, language=language)
-                for english, (message_id, params) in zip(self.differences, self.messages, strict=True)]
+        return [difference.render(language) for difference in self.messages]
 
 
 def verify_label_scan(uow: UnitOfWork, *, lot_id: int, raw_scan: str, as_of: dt.date) -> LabelCheck:
@@ -183,21 +182,21 @@ def verify_label_scan(uow: UnitOfWork, *, lot_id: int, raw_scan: str, as_of: dt.
         raise NotFound.of("lot.no_such_lot")
     lot_no, produced, expires, di = row
     scan = parse_scan(raw_scan, as_of=as_of)
-    said: list[tuple[str, Mapping[str, object]]] = [(m.id, m.params) for m in scan.error_messages]
+    said: list[Said] = list(scan.error_messages)
     if len(said) != len(scan.errors):  # a parser error without an id: its English words stand for all of them
-        said = [("label.scan_error", {"detail": error}) for error in scan.errors]
+        said = [Said.of("label.scan_error", detail=error) for error in scan.errors]
     scanned_di = scan.gtin or scan.di
     if scanned_di != di:
-        said.append(("label.di_differs", {"label": scanned_di or "—", "lot": di}))
+        said.append(Said.of("label.di_differs", label=scanned_di or "—", lot=di))
     if scan.lot != lot_no:
-        said.append(("label.lot_differs", {"label": scan.lot or "—", "lot": lot_no}))
+        said.append(Said.of("label.lot_differs", label=scan.lot or "—", lot=lot_no))
     if scan.expiry_date is not None and scan.expiry_date != expires:
-        said.append(("label.expiry_differs", {"label": str(scan.expiry_date), "lot": str(expires)}))
+        said.append(Said.of("label.expiry_differs", label=str(scan.expiry_date), lot=str(expires)))
     if scan.production_date is not None and scan.production_date != produced:
-        said.append(("label.production_differs", {"label": str(scan.production_date), "lot": str(produced)}))
+        said.append(Said.of("label.production_differs", label=str(scan.production_date), lot=str(produced)))
     if scan.expiry_date is None:
-        said.append(("label.no_expiry", {}))
-    differences = [english(message_id, params)[0] for message_id, params in said]
+        said.append(Said.of("label.no_expiry"))
+    differences = [difference.text for difference in said]
     matched = not differences
     uow.session.execute(
         text("SELECT mt_record_label_verification(:id, :raw, :ok, CAST(:detail AS jsonb))"),

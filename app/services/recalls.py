@@ -23,8 +23,8 @@ import psycopg
 
 from app.db.uow import UnitOfWork
 from app.errors import InvalidInput, MedTraceError, NotFound
+from app.messages import Said
 from app.messages import current_language as messages_language
-from app.messages import english, render
 from app.reports.collector import young_collections_only
 from app.security.signing import content_digest, recall_signature_message
 from app.services.identity import Signer, signing_session
@@ -183,14 +183,13 @@ class RecallKpis:
     quantity_reconciled_pct: float | None
     consignees_acknowledged_pct: float | None
     data_gaps: tuple[str, ...]  # in English
-    gap_messages: tuple[tuple[str, dict[str, object]], ...] = ()  # the same gaps: message id and parameters
+    gap_messages: tuple[Said, ...] = ()  # the same gaps, by message id
 
     def shown_gaps(self, language: str | None = None) -> list[str]:
         """The data gaps in `language` (the current one by default)."""
         if len(self.gap_messages) != len(self.data_gaps):
             return list(self.data_gaps)
-        return [render(message_id, params, fallback=english, language=language)
-                for english, (message_id, params) in zip(self.data_gaps, self.gap_messages, strict=True)]
+        return [gap.render(language) for gap in self.gap_messages]
 
     def as_json(self) -> dict[str, Any]:
         return {"time_to_identify_s": self.time_to_identify_s, "time_to_contain_s": self.time_to_contain_s,
@@ -240,12 +239,10 @@ class RecallCase:
         if not self.outstanding:
             return self.outstanding
         parts = _outstanding_parts(self)
-        english_text = "; ".join(english(message_id, params)[0] for message_id, params in parts)
-        if english_text != self.outstanding:
+        if "; ".join(part.text for part in parts) != self.outstanding:
             return self.outstanding
         separator = "；" if (language or messages_language()) == "zh_CN" else "; "
-        return separator.join(render(message_id, params, fallback=english(message_id, params)[0], language=language)
-                              for message_id, params in parts)
+        return separator.join(part.render(language) for part in parts)
 
     @property
     def fda_class(self) -> str:
@@ -825,23 +822,23 @@ def _kpis(case: RecallCase) -> RecallKpis:
         party_gaps=[(c.party, c.name, c.contact, c.phone) for c in case.consignees]))
 
 
-def _outstanding_parts(case: RecallCase) -> list[tuple[str, dict[str, object]]]:
+def _outstanding_parts(case: RecallCase) -> list[Said]:
     """mt_recall_outstanding's three clauses, from the loaded case, in its order (parties by code, then lot)."""
-    parts: list[tuple[str, dict[str, object]]] = []
+    parts: list[Said] = []
     not_notified = sorted(c.party for c in case.consignees if c.notified_at is None)
     if not_notified:
-        parts.append(("recall.outstanding_not_notified", {"count": len(not_notified),
-                                                          "parties": ", ".join(not_notified)}))
+        parts.append(Said.of("recall.outstanding_not_notified", count=len(not_notified),
+                             parties=", ".join(not_notified)))
     not_acknowledged = sorted(c.party for c in case.consignees
                               if c.notified_at is not None and c.acknowledged_at is None)
     if not_acknowledged:
-        parts.append(("recall.outstanding_not_acknowledged", {"count": len(not_acknowledged),
-                                                              "parties": ", ".join(not_acknowledged)}))
+        parts.append(Said.of("recall.outstanding_not_acknowledged", count=len(not_acknowledged),
+                             parties=", ".join(not_acknowledged)))
     held = sorted((x.party, x.lot_no, x.on_hand - x.returned_in_case) for x in case.lines
                   if x.on_hand > x.returned_in_case)
     if held:
-        parts.append(("recall.outstanding_not_returned", {
-            "count": sum(n for _, _, n in held), "items": ", ".join(f"{p} {lot}: {n}" for p, lot, n in held)}))
+        parts.append(Said.of("recall.outstanding_not_returned", count=sum(n for _, _, n in held),
+                             items=", ".join(f"{p} {lot}: {n}" for p, lot, n in held)))
     return parts
 
 
@@ -850,19 +847,20 @@ def _kpis_from(facts: _KpiFacts) -> RecallKpis:
     everyone_notified = facts.consignees > 0 and facts.notified == facts.consignees
     notify_all = (facts.last_notified_at - opened).total_seconds() \
         if everyone_notified and facts.last_notified_at is not None else None
-    gaps: list[tuple[str, dict[str, object]]] = []
+    gaps: list[Said] = []
     if not facts.consignees:
-        gaps.append(("recall.gap_no_shipments", {}))
+        gaps.append(Said.of("recall.gap_no_shipments"))
     for lot in facts.lot_gaps:
         if lot.produced == 0:
-            gaps.append(("recall.gap_no_produce", {"lot": lot.lot_no, "di": lot.di}))
+            gaps.append(Said.of("recall.gap_no_produce", lot=lot.lot_no, di=lot.di))
         if not lot.reconciled:
-            gaps.append(("recall.gap_unreconciled", {
-                "lot": lot.lot_no, "di": lot.di, "made": lot.made, "accounted": lot.accounted, "on_hand": lot.on_hand,
-                "shipped": lot.shipped, "returned": lot.returned, "consumed": lot.consumed, "scrapped": lot.scrapped}))
+            gaps.append(Said.of(
+                "recall.gap_unreconciled", lot=lot.lot_no, di=lot.di, made=lot.made, accounted=lot.accounted,
+                on_hand=lot.on_hand, shipped=lot.shipped, returned=lot.returned, consumed=lot.consumed,
+                scrapped=lot.scrapped))
     for party, name, contact, phone in facts.party_gaps:
         if not (contact.strip() or phone.strip()):
-            gaps.append(("recall.gap_no_contact", {"party": party, "name": name}))
+            gaps.append(Said.of("recall.gap_no_contact", party=party, name=name))
     return RecallKpis(
         time_to_identify_s=_seconds(facts.scope_frozen_at, opened),
         time_to_contain_s=_seconds(facts.contained_at, opened),
@@ -870,7 +868,7 @@ def _kpis_from(facts: _KpiFacts) -> RecallKpis:
         quantity_reconciled_pct=round(100.0 * facts.made_reconciled / facts.made, 1) if facts.made else None,
         consignees_acknowledged_pct=round(100.0 * facts.acknowledged / facts.consignees, 1)
         if facts.consignees else None,
-        data_gaps=tuple(english(message_id, params)[0] for message_id, params in gaps),
+        data_gaps=tuple(gap.text for gap in gaps),
         gap_messages=tuple(gaps),
     )
 

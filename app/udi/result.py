@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.messages import english, render
+from app.messages import Said
 
 
 class Agency(enum.StrEnum):
@@ -23,32 +22,7 @@ class UdiUsageError(TypeError):
     """The parser was called wrongly (not a str scan, no as_of date): a programming error, never bad input."""
 
 
-@dataclass(frozen=True)
-class ScanMessage:
-    """One error or warning of a scan by its catalogue id (app/messages/texts_udi.py) and parameters.
-
-    `text` is the English sentence (what `errors`/`warnings` have always held); `render()` gives it in
-    another language.
-    """
-
-    id: str
-    params: Mapping[str, object] = field(default_factory=dict, hash=False)
-    text: str = ""
-
-    @classmethod
-    def of(cls, message_id: str, /, **params: object) -> ScanMessage:
-        return cls(message_id, dict(params), english(message_id, params)[0])
-
-    def render(self, language: str | None = None) -> str:
-        """The message in `language` (the current one of app.messages by default)."""
-        return render(self.id, self.params, fallback=self.text, language=language)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "params": {key: _json_value(value) for key, value in self.params.items()}}
-
-
-def _json_value(value: object) -> object:
-    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
+ScanMessage = Said  # an error or warning of a scan by its catalogue id (app/messages/texts_udi.py)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from app.messages import english, render
+from app.messages import english, json_params, render
 from app.services.data_import import cells
 from app.services.data_import.cells import CellError, is_blank
 from app.services.data_import.columns import (
@@ -55,7 +55,7 @@ class RowError:
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message, "message_id": self.message_id,
-                "params": {key: _json_value(value) for key, value in self.params.items()}}
+                "params": json_params(self.params)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +77,8 @@ class Note:
         return render(self.message_id, self.params, fallback=self.message, language=language)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.message_id, "params": {key: _json_value(value) for key, value in self.params.items()}}
+        return {"id": self.message_id, "params": json_params(self.params)}
 
-
-def _json_value(value: object) -> object:
-    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
 
 
 class Errors:
