@@ -24,6 +24,7 @@ from app.errors import (
     ShelfLifeTooShort,
     StockWouldGoNegative,
 )
+from app.messages import message_of
 
 # SQLSTATEs our triggers and functions raise (class "MT"), and the error each becomes.
 MEDTRACE_SQLSTATES: dict[str, type[ComplianceError]] = {
@@ -102,13 +103,9 @@ def database_message(diag: object) -> tuple[str | None, list[object]]:
     if not detail or not detail.startswith("{"):
         return None, []
     try:
-        said = json.loads(detail)
+        return message_of(json.loads(detail))
     except ValueError:
         return None, []
-    message_id, params = said.get("id"), said.get("params", [])
-    if not isinstance(message_id, str) or not isinstance(params, list):
-        return None, []
-    return message_id, params
 
 
 def explain_database_error(orig: BaseException, *, connection_lost: bool = False) -> MedTraceError:

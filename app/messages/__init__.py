@@ -178,6 +178,17 @@ class Said:
         return {"id": self.id, "params": json_params(self.params)}
 
 
+def message_of(said: object) -> tuple[str | None, list[object]]:
+    """The id and parameters of a message the database sent as `{"id": …, "params": [...]}` (a refusal's
+    DETAIL, a checklist line); `(None, [])` for anything else, so that the English text is shown."""
+    if not isinstance(said, Mapping):
+        return None, []
+    message_id, params = said.get("id"), said.get("params", [])
+    if not isinstance(message_id, str) or not isinstance(params, list):
+        return None, []
+    return message_id, params
+
+
 def json_params(params: Mapping[str, object]) -> dict[str, object]:
     """Parameters as JSON values: numbers, text, booleans and null as they are; anything else (a date) as text."""
     return {key: value if value is None or isinstance(value, str | int | float | bool) else str(value)

@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from app.db.uow import UnitOfWork, explain_database_error
 from app.errors import ComplianceError, ConcurrentChange, DatabaseUnavailable, InvalidInput, NotFound
-from app.messages import Said, render
+from app.messages import Said, message_of, render
 from app.security.signing import content_digest, sign, signature_valid
 from app.services.identity import signing_session
 
@@ -53,13 +53,11 @@ class ChecklistItem:
     detail: str  # the database's English sentence
     message: dict[str, object] | None = None  # its message id and parameters (migration 0014)
 
-    def text(self, language: str | None = None) -> str:
-        """The item's sentence in `language` (the current one by default), the English one as fallback."""
-        said = self.message or {}
-        message_id = said.get("id")
-        params = said.get("params")
-        return render(message_id if isinstance(message_id, str) else None,
-                      params if isinstance(params, list) else (), fallback=self.detail, language=language)
+    def text(self, language: str | None = None, *, shown: Callable[[object], object] = lambda value: value) -> str:
+        """The item's sentence in `language` (the current one by default), the English one as fallback;
+        `shown` may present each value differently (a time in the workstation's zone)."""
+        message_id, params = message_of(self.message)
+        return render(message_id, [shown(value) for value in params], fallback=self.detail, language=language)
 
 
 @dataclass(frozen=True)

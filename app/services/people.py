@@ -22,7 +22,6 @@ from typing import Any
 import psycopg
 
 from app.db.uow import explain_database_error
-from app.errors import MedTraceError
 from app.security.permissions import GROUPS
 from app.services.identity import bootstrap_first_admin
 
@@ -68,10 +67,6 @@ class SecurityAlert:
         return self.id > 0 and not self.acknowledged
 
 
-def database_error(exc: psycopg.Error) -> MedTraceError:
-    """The database's own words for a refusal (it writes them for people); plain words otherwise."""
-    return explain_database_error(exc)
-
 
 def _call(conn: psycopg.Connection, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     try:
@@ -79,7 +74,7 @@ def _call(conn: psycopg.Connection, query: str, params: Sequence[Any] = ()) -> l
     except psycopg.Error as exc:
         with contextlib.suppress(psycopg.Error):  # the connection is gone; the server rolled back for us
             conn.rollback()
-        raise database_error(exc) from None
+        raise explain_database_error(exc) from None
     conn.commit()  # a no-op on an autocommit connection
     return rows
 
@@ -165,7 +160,7 @@ def create_first_administrator(owner: psycopg.Connection, login: str, printed_na
             owner.rollback()
         resumed = _reissue_interrupted_first_admin(owner, login) if exc.sqlstate == "MTV01" else None
         if resumed is None:
-            raise database_error(exc) from None
+            raise explain_database_error(exc) from None
         return resumed
 
 

@@ -76,11 +76,6 @@ def _percent(value: float | None, w: Words) -> str:
     return w("rc_not_applicable") if value is None else f"{value:.1f} %"
 
 
-def data_gaps(case: RecallCase, language: str) -> list[str]:
-    """The KPI data gaps of the case (recalls._kpis finds them) in the report's language."""
-    return case.kpis.shown_gaps(language)
-
-
 # -- 1. the recall / drill report ---------------------------------------------------------------------
 
 
@@ -120,7 +115,7 @@ def recall_report(uow: UnitOfWork, values: Mapping[str, object], *, language: st
         [(c.rank, c.party, c.name, w(f"rc_check_{c.result}") if c.result else w("rc_check_pending"), c.note,
           _who_when(c.checked_by, c.checked_at, zone)) for c in case.checks],
         count=len(case.checks), empty=w("rc_checks_none"), sheet=w("rc_checks").split(" (")[0].split("（")[0]))
-    gaps = data_gaps(case, language)
+    gaps = case.kpis.shown_gaps(language)
     sections.append(_kpi_facts(case.kpis, len(gaps), w))
     sections.append(Table(w("rc_gaps"), (Column(w("rc_gap"), width=1),), [(gap,) for gap in gaps],
                           count=len(gaps), empty=w("rc_gaps_none"), sheet=w("rc_gaps")))

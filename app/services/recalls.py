@@ -21,14 +21,13 @@ from typing import Any, TypeVar
 
 import psycopg
 
-from app.db.uow import UnitOfWork
+from app.db.uow import UnitOfWork, explain_database_error
 from app.errors import InvalidInput, MedTraceError, NotFound
 from app.messages import Said
 from app.messages import current_language as messages_language
 from app.reports.collector import young_collections_only
 from app.security.signing import content_digest, recall_signature_message
 from app.services.identity import Signer, signing_session
-from app.services.people import database_error
 
 T = TypeVar("T")
 LEVELS = {1: ("一级", "Class I"), 2: ("二级", "Class II"), 3: ("三级", "Class III")}
@@ -226,20 +225,23 @@ class RecallCase:
     checks: tuple[EffectivenessCheck, ...]
     outstanding: str | None
     kpis: RecallKpis = field(init=False)
+    # mt_recall_outstanding's clauses by message id; empty when nothing is outstanding or when this wording of
+    # them in English would not be the database's sentence word for word
+    outstanding_parts: tuple[Said, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kpis", _kpis(self))
+        # Worded once, where the case is loaded (off the GUI thread): a hub case has ~170 k lines to go through.
+        object.__setattr__(self, "outstanding_parts", _outstanding_parts(self) if self.outstanding else ())
 
     def shown_outstanding(self, language: str | None = None) -> str | None:
         """What is missing before closing (the database's `outstanding`), in `language` (the current one).
 
-        Worded here from the case's own consignees and lines, by message id; the database's English sentence is
+        Worded from the case's own consignees and lines, by message id; the database's English sentence is
         shown instead whenever this English wording would not be exactly it (a newer database, say).
         """
-        if not self.outstanding:
-            return self.outstanding
-        parts = _outstanding_parts(self)
-        if "; ".join(part.text for part in parts) != self.outstanding:
+        parts = self.outstanding_parts
+        if not parts:
             return self.outstanding
         separator = "；" if (language or messages_language()) == "zh_CN" else "; "
         return separator.join(part.render(language) for part in parts)
@@ -528,7 +530,7 @@ def _rollback(conn: psycopg.Connection) -> None:
 
 def _refusal(conn: psycopg.Connection, exc: psycopg.Error) -> MedTraceError:
     _rollback(conn)  # the server has rolled back already when the connection is gone
-    return database_error(exc)
+    return explain_database_error(exc)
 
 
 # == Working the consignee list =================================================================
@@ -822,7 +824,7 @@ def _kpis(case: RecallCase) -> RecallKpis:
         party_gaps=[(c.party, c.name, c.contact, c.phone) for c in case.consignees]))
 
 
-def _outstanding_parts(case: RecallCase) -> list[Said]:
+def _outstanding_parts(case: RecallCase) -> tuple[Said, ...]:
     """mt_recall_outstanding's three clauses, from the loaded case, in its order (parties by code, then lot)."""
     parts: list[Said] = []
     not_notified = sorted(c.party for c in case.consignees if c.notified_at is None)
@@ -839,7 +841,7 @@ def _outstanding_parts(case: RecallCase) -> list[Said]:
     if held:
         parts.append(Said.of("recall.outstanding_not_returned", count=sum(n for _, _, n in held),
                              items=", ".join(f"{p} {lot}: {n}" for p, lot, n in held)))
-    return parts
+    return tuple(parts) if "; ".join(part.text for part in parts) == case.outstanding else ()
 
 
 def _kpis_from(facts: _KpiFacts) -> RecallKpis:

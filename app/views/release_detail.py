@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 
 from app.db.uow import UnitOfWork
 from app.errors import MedTraceError
-from app.messages import render
 from app.models.enums import LotStatus
 from app.services.audit_queries import AuditRow, history_of
 from app.services.identity import Account
@@ -580,11 +579,7 @@ class ReleaseDetail(QWidget):
 
     def checklist_detail(self, item: ChecklistItem) -> str:
         """The database's reason for an item, in the UI language; the times in it in this workstation's zone."""
-        said = item.message or {}
-        message_id = said.get("id")
-        params = said.get("params")
-        local = [_local_when(p) if isinstance(p, str) else p for p in params] if isinstance(params, list) else []
-        return render(message_id if isinstance(message_id, str) else None, local, fallback=item.detail)
+        return item.text(shown=lambda value: _local_when(value) if isinstance(value, str) else value)
 
 
 def _local_when(text: str) -> str:
