@@ -85,14 +85,21 @@ def test_the_bundled_command_parses_a_gs1_scan(run) -> None:
     assert document["expiry_date"] == "2021-12-31"
 
 
+def _schema_fields(status: subprocess.CompletedProcess) -> dict[str, object]:
+    """The schema fields of `db status --json` (DESIGN §6); the document may carry more (fields are added)."""
+    document = json.loads(status.stdout)
+    return {key: document[key] for key in ("current", "head", "at_head")}
+
+
 def test_the_bundled_command_creates_reports_and_upgrades_the_embedded_database(run) -> None:
     status = run("db", "status", "--json")
     assert status.returncode == 0, status.stderr
-    assert json.loads(status.stdout) == {"current": None, "head": head_revision(), "at_head": False}
+    assert _schema_fields(status) == {"current": None, "head": head_revision(), "at_head": False}
     upgraded = run("db", "upgrade", "--json")
     assert upgraded.returncode == 0, upgraded.stderr
     status = run("db", "status", "--json")
-    assert json.loads(status.stdout) == {"current": head_revision(), "head": head_revision(), "at_head": True}
+    assert _schema_fields(status) == {"current": head_revision(), "head": head_revision(), "at_head": True}
+    assert json.loads(status.stdout)["reads_from"] == "primary"  # the embedded profile names no replica
     assert (run.home / "data" / "pgdata" / "PG_VERSION").is_file()
 
 
