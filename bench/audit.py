@@ -244,7 +244,7 @@ def verify(db: Database) -> dict[str, Any]:
             time.sleep(0.5)  # let the filling connection's backend end first (its time would count here)
             server_before = server_cpu_seconds(db)
             client_before = time.process_time()
-            result = verify_audit_trail(conn)
+            result = verify_audit_trail(conn, second=db.raw_connection)
             client_cpu = time.process_time() - client_before
             server_cpu = server_cpu_seconds(db) - server_before
     finally:

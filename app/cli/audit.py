@@ -32,7 +32,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError.of("cli.trust_key_not_hex") from None
     trusted = load_trusted_keys(paths.config_dir) | extra
     with admin_database(args) as database, database.raw_connection() as conn:
-        result = verify_audit_trail(conn, trusted_keys=trusted)
+        result = verify_audit_trail(conn, trusted_keys=trusted, second=database.raw_connection)
         record_verification(conn, result)  # autocommit: the Dashboard shows the last verification
     return {**result.as_dict(), "text": result.describe(), "_exit": EXIT_OK if result.ok else EXIT_FAILED}
 

@@ -96,6 +96,11 @@ class UnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
 
+    def driver_connection(self) -> psycopg.Connection:
+        """The psycopg connection under the session, inside this unit of work's transaction (COPY, the
+        services that speak SQL directly)."""
+        return self.session.connection().connection.driver_connection  # type: ignore[return-value]
+
 
 def database_message(diag: object) -> tuple[str | None, list[object]]:
     """The message id and parameters a refusal carries in its DETAIL (migration 0014), if it carries them."""

@@ -12,18 +12,24 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from psycopg import sql
 
 from app.security.keys import public_bytes, seal_message, seal_signature_valid
 
 GENESIS = bytes(32)
 PROGRESS_EVERY = 20_000
 SEAL_MAX_AGE = dt.timedelta(hours=24)  # DESIGN §3: sealed at each release and at least daily
+PARALLEL_FROM = 100_000  # a chain at least this long is read in two halves on two connections (both cores)
+
+ConnectionSource = Callable[[], AbstractContextManager[psycopg.Connection]]
 
 
 @dataclass(frozen=True)
@@ -136,15 +142,32 @@ def verify_audit_trail(
     *,
     trusted_keys: Iterable[bytes] = (),
     progress: Callable[[int, int], None] | None = None,
+    second: ConnectionSource | None = None,
 ) -> Verification:
-    """Check every link and every seal; problems are listed in chain order, the first bad one first."""
+    """Check every link and every seal; problems are listed in chain order, the first bad one first.
+
+    `second` gives a further connection of the same person (or the same owner): with it a long chain is
+    read in two halves at once, one per connection, so the server's work is spread over two cores.
+    The chain is checked up to the head read when the verification begins; entries chained later are
+    left for the next verification (so a trail in use is never reported broken for growing meanwhile).
+    """
     started = time.perf_counter()
     trusted = set(trusted_keys)
     checked_at = conn.execute("SELECT now()").fetchone()[0]
-    seals = _seals(conn)
-    total = conn.execute("SELECT count(*) FROM audit_chain").fetchone()[0]
-    problems, last_position, last_hash, checked = _walk_chain(conn, seals, total, progress)
-    problems += _check_head_and_strays(conn, last_position, last_hash)
+    seals = _seals(conn)  # read before the head: every seal made so far is at or before it
+    head = _Head(*conn.execute(
+        "SELECT h.position, h.hash, coalesce((SELECT max(position) FROM audit_chain), 0), "
+        "       (SELECT count(*) FROM audit_entry) FROM audit_head h WHERE h.id = 1").fetchone())
+    if _links_hold(conn, second, seals, head, progress):
+        problems: list[Problem] = []
+        last_position, last_hash, checked = head.position, bytes(head.hash), head.position
+        # Positions 1..head each name an existing entry, no entry twice (a unique key): when there are
+        # as many entries as positions, every entry is in the chain.
+        if head.entries != head.position:
+            problems += _unchained(conn)
+    else:  # something is wrong: walk the chain link by link to say where, first bad one first
+        problems, last_position, last_hash, checked = _walk_chain(conn, seals, head.position, progress)
+        problems += _check_head(head, last_position, last_hash) + _unchained(conn)
 
     warnings: list[str] = []
     trusted_count = 0
@@ -181,10 +204,116 @@ def verify_audit_trail(
                         time.perf_counter() - started, tuple(warnings), last_sealed_at, checked_at)
 
 
+@dataclass(frozen=True)
+class _Head:
+    position: int
+    hash: bytes
+    chain_end: int  # the highest position in the chain, read in the same statement as the head
+    entries: int  # how many entries there are, likewise
+
+
+def _links_hold(conn: psycopg.Connection, second: ConnectionSource | None, seals: list[_Seal], head: _Head,
+                progress: Callable[[int, int], None] | None) -> bool:
+    """The fast check of an intact chain: positions 1..head without a gap, every link recomputed, the head's
+    and every seal's hash where they should be. False at the first doubt, and `_walk_chain` says what.
+
+    Only the two values a link needs are read (binary COPY: no text decoding); with a second connection
+    and a long chain, the upper half is read there at the same time (each half starts from the stored
+    hash before it, so the halves are independent)."""
+    total = head.position
+    count, first = conn.execute("SELECT count(*), coalesce(min(position), 1) FROM audit_chain "
+                                "WHERE position <= %s", (total,)).fetchone()
+    if count != total or first != 1 or head.chain_end != total:
+        return False
+    at_seals = dict(conn.execute("SELECT position, hash FROM audit_chain WHERE position = ANY(%s)",
+                                 ([total, *(seal.position for seal in seals)],)).fetchall())
+    if total and bytes(head.hash) != bytes(at_seals.get(total, b"")):
+        return False
+    if any(bytes(seal.head_hash) != bytes(at_seals.get(seal.position, b"")) for seal in seals):
+        return False
+    if total == 0:
+        return True
+    report = (lambda done: progress(done, total)) if progress is not None else None
+    if second is None or total < PARALLEL_FROM:
+        return _links_in(conn, 1, total, report)
+
+    middle = total // 2
+    upper_done = [0]
+    upper: list[bool] = []
+    failed: list[BaseException] = []
+    cancel: list[psycopg.Connection] = []
+
+    def read_upper() -> None:
+        try:
+            with second() as other:
+                cancel.append(other)
+                upper.append(_links_in(other, middle, total, lambda done: upper_done.__setitem__(0, done)))
+        except BaseException as exc:  # noqa: BLE001 - raised again on the calling thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=read_upper, name="audit-verify-upper", daemon=True)
+    worker.start()
+    try:
+        lower = _links_in(conn, 1, middle, (lambda done: report(done + upper_done[0])) if report else None)
+    except BaseException:
+        for other in cancel:
+            other.cancel_safe()
+        worker.join()
+        raise
+    while worker.is_alive():  # progress is reported from the calling thread only (it may be the GUI's)
+        worker.join(0.25)
+        if report is not None and worker.is_alive():
+            report(middle + upper_done[0])
+    if failed:
+        raise failed[0]
+    return lower and upper == [True]
+
+
+def _links_in(conn: psycopg.Connection, start: int, end: int, progress: Callable[[int], None] | None) -> bool:
+    """Recompute links start..end (their positions known to be gap-free); the link at `start` is taken as
+    stored (it is checked with the range before it) unless `start` is 1, whose link starts at GENESIS.
+    `progress` hears how many rows were read, every PROGRESS_EVERY."""
+    sha256 = hashlib.sha256
+    holds = True
+    done = 0
+    with conn.transaction(), conn.cursor() as cursor:
+        _stream_in_index_order(cursor)
+        query = sql.SQL(
+            "COPY (SELECT c.hash, CASE WHEN e.id IS NOT NULL THEN convert_to(mt_audit_canonical(e), 'UTF8') END "
+            "      FROM audit_chain c LEFT JOIN audit_entry e ON e.id = c.entry_id "
+            "      WHERE c.position BETWEEN {} AND {} ORDER BY c.position) TO STDOUT (FORMAT BINARY)"
+        ).format(sql.Literal(start), sql.Literal(end))
+        with cursor.copy(query) as copy:
+            copy.set_types(["bytea", "bytea"])  # the canonical text as its UTF-8 bytes, hashed as they come
+            rows = copy.rows()
+            previous_hash = GENESIS
+            seed = next(rows, None) if start > 1 else None  # the link before the range: taken as stored
+            if seed is not None:
+                previous_hash, done = seed[0], 1
+            # Read to the end even after a doubt (the stream must be drained); a missing entry has no text.
+            for stored, canonical in rows:
+                if canonical is None or sha256(previous_hash + canonical).digest() != stored:
+                    holds = False
+                previous_hash = stored
+                done += 1
+                if not done % PROGRESS_EVERY and progress is not None:
+                    progress(done)
+    return holds and done == end - start + 1
+
+
+def _stream_in_index_order(cursor: psycopg.Cursor) -> None:
+    # Walk the chain in index order and look each entry up by key, so rows stream to us while the
+    # server reads on (the planner's hash join would sort the whole trail first, spilling to disk).
+    for setting in ("enable_hashjoin", "enable_mergejoin", "enable_sort"):
+        cursor.execute(f"SET LOCAL {setting} = off")
+    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+
+
 def _walk_chain(
     conn: psycopg.Connection, seals: list[_Seal], total: int, progress: Callable[[int, int], None] | None
 ) -> tuple[list[Problem], int, bytes, int]:
-    """Recompute every link in position order; returns problems, last position and hash, entries seen."""
+    """Recompute every link up to position `total` (the head) in position order, noting every problem;
+    returns problems, last position and hash, entries seen."""
     seals_at: dict[int, list[_Seal]] = {}
     for seal in seals:
         seals_at.setdefault(seal.position, []).append(seal)
@@ -194,14 +323,11 @@ def _walk_chain(
     checked = 0
     sha256 = hashlib.sha256
     with conn.transaction(), conn.cursor() as cursor:
-        # Walk the chain in index order and look each entry up by key, so rows stream to us while the
-        # server reads on (the planner's hash join would sort the whole trail first, spilling to disk).
-        for setting in ("enable_hashjoin", "enable_mergejoin", "enable_sort"):
-            cursor.execute(f"SET LOCAL {setting} = off")
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        with cursor.copy(
+        _stream_in_index_order(cursor)
+        with cursor.copy(sql.SQL(
             "COPY (SELECT c.position, c.entry_id, c.hash, e.id IS NULL, mt_audit_canonical(e) "
-            "      FROM audit_chain c LEFT JOIN audit_entry e ON e.id = c.entry_id ORDER BY c.position) TO STDOUT"
+            "      FROM audit_chain c LEFT JOIN audit_entry e ON e.id = c.entry_id "
+            "      WHERE c.position <= {} ORDER BY c.position) TO STDOUT").format(sql.Literal(total))
         ) as copy:
             copy.set_types(["int8", "int8", "bytea", "bool", "text"])
             for position, entry_id, stored_hash, missing, canonical in copy.rows():
@@ -224,20 +350,25 @@ def _walk_chain(
     return problems, expected_position - 1, previous_hash, checked
 
 
-def _check_head_and_strays(conn: psycopg.Connection, last_position: int, last_hash: bytes) -> list[Problem]:
-    """The head row must agree with the chain's end; every entry must be in the chain."""
-    problems = []
-    head_position, head_hash = conn.execute("SELECT position, hash FROM audit_head WHERE id = 1").fetchone()
-    if head_position != last_position or (last_position and bytes(head_hash) != last_hash):
-        problems.append(Problem(last_position + 1 if head_position > last_position else head_position, None,
-                                f"the chain ends at position {last_position} but its head says {head_position}"))
+def _check_head(head: _Head, last_position: int, last_hash: bytes) -> list[Problem]:
+    """The head must agree with the chain's end."""
+    if head.chain_end > head.position:
+        return [Problem(head.position, None,
+                        f"the chain ends at position {head.chain_end} but its head says {head.position}")]
+    if head.position != last_position or (last_position and bytes(head.hash) != last_hash):
+        return [Problem(last_position + 1 if head.position > last_position else head.position, None,
+                        f"the chain ends at position {last_position} but its head says {head.position}")]
+    return []
+
+
+def _unchained(conn: psycopg.Connection) -> list[Problem]:
+    """Entries that are not in the chain (written around the audit trail's triggers), the first ten."""
     unchained = conn.execute(
         "SELECT e.id FROM audit_entry e LEFT JOIN audit_chain c ON c.entry_id = e.id "
         "WHERE c.entry_id IS NULL ORDER BY e.id LIMIT 10"
     ).fetchall()
-    problems += [Problem(None, entry_id, "the entry was inserted outside the audit trail (not chained)")
-                 for (entry_id,) in unchained]
-    return problems
+    return [Problem(None, entry_id, "the entry was inserted outside the audit trail (not chained)")
+            for (entry_id,) in unchained]
 
 
 @dataclass(frozen=True)

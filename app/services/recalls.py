@@ -7,7 +7,7 @@ the server's clock and the working-day calendar. This module runs the signing ce
 workstation can unwrap the signer's key), reads the case back and computes its KPIs.
 
 Functions taking a `psycopg.Connection` work on any verified connection of the person (the CLI's
-autocommit one, or the GUI's pool connection inside a unit of work: see `_driver`).
+autocommit one, or the GUI's pool connection inside a unit of work: `UnitOfWork.driver_connection`).
 """
 
 from __future__ import annotations
@@ -615,7 +615,7 @@ class WorkDay:
 def work_calendar(uow: UnitOfWork, *, first: dt.date, last: dt.date) -> list[WorkDay]:
     """The holidays and make-up working days (调休) between two days, which recall deadlines count by."""
     with uow:
-        rows = _driver(uow).execute(
+        rows = uow.driver_connection().execute(
             "SELECT day, working, note, changed_by, changed_at FROM work_calendar WHERE day BETWEEN %s AND %s "
             "ORDER BY day", (first, last)).fetchall()
     return [WorkDay(*row) for row in rows]
@@ -624,22 +624,17 @@ def work_calendar(uow: UnitOfWork, *, first: dt.date, last: dt.date) -> list[Wor
 # == Reading ====================================================================================
 
 
-def _driver(uow: UnitOfWork) -> psycopg.Connection:
-    """The psycopg connection under the unit of work's session, inside its transaction."""
-    return uow.session.connection().connection.driver_connection  # type: ignore[return-value]
-
-
 def in_unit_of_work(uow: UnitOfWork, action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run one of the worklist actions above on the unit of work's connection, and commit it."""
     with uow:
-        result = action(_driver(uow), *args, **kwargs)
+        result = action(uow.driver_connection(), *args, **kwargs)
         uow.commit()
         return result
 
 
 def load_recall(uow: UnitOfWork, recall_id: int) -> RecallCase:
     with uow:
-        return recall_case(_driver(uow), recall_id)
+        return recall_case(uow.driver_connection(), recall_id)
 
 
 def recall_case(conn: psycopg.Connection, recall_id: int) -> RecallCase:
@@ -713,7 +708,7 @@ SELECT c.id, c.kind, c.level, c.state, coalesce(c.trigger ->> 'lot', ''), coales
 
 def list_recalls(uow: UnitOfWork, *, open_only: bool = False) -> list[RecallRow]:
     with uow:
-        return [RecallRow(*r) for r in _driver(uow).execute(LIST_SQL, {"open_only": open_only})]
+        return [RecallRow(*r) for r in uow.driver_connection().execute(LIST_SQL, {"open_only": open_only})]
 
 
 # The facts _kpis counts from a loaded case, counted here by the database for many drills at once: a hub
@@ -760,7 +755,7 @@ def drill_kpi_trend(uow: UnitOfWork, *, limit: int = 20) -> list[tuple[int, dt.d
     """The KPIs of the latest drills, oldest first: the chart a site shows an inspector. The same KPIs as each
     drill's `RecallCase.kpis`, from aggregates instead of the whole case."""
     with uow:
-        conn = _driver(uow)
+        conn = uow.driver_connection()
         heads = conn.execute(TREND_SQL, {"limit": limit}).fetchall()
         ids = [h[0] for h in heads]
         lot_gaps: dict[int, list[RecallLot]] = {i: [] for i in ids}
@@ -784,7 +779,7 @@ def scope_change(uow: UnitOfWork, recall_id: int) -> ScopeChange:
     from app.services.trace import iter_consignees  # the live trace, as the Trace page runs it
 
     with uow:
-        case = recall_case(_driver(uow), recall_id)
+        case = recall_case(uow.driver_connection(), recall_id)
         frozen = {(line.party, line.di, line.lot_no) for line in case.lines}
         starts = [(lot.lot_no, lot.di) for lot in case.lots if lot.relation == "start"]
         now = {(c.party_code, c.di, c.lot_no) for lot_no, di in starts

@@ -229,7 +229,7 @@ def export_report(
             rows, pages, fingerprint = written.rows, None, written.fingerprint
         sha256 = file_sha256(temporary, sync=True)
         with uow:
-            conn = _driver_connection(uow.session)
+            conn = uow.driver_connection()
             detail = {
                 "sha256": sha256, "name": target.name, "report": definition.key, "title": document.title,
                 "params": {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()},
@@ -290,10 +290,6 @@ def _not_written(exc: OSError, target: Path) -> ReportNotWritten:
         return ReportNotWritten.of("report.not_permitted", folder=target.parent)
     return ReportNotWritten.of("report.write_failed", name=target.name, folder=target.parent,
                                detail=exc.strerror or exc)
-
-
-def _driver_connection(session: Session) -> psycopg.Connection:
-    return session.connection().connection.driver_connection  # type: ignore[return-value]
 
 
 # == Verification =================================================================================
@@ -691,7 +687,7 @@ def _audit_extract(uow: UnitOfWork, values: Mapping[str, object], *, language: s
             f"FROM audit_entry e WHERE {where}"), binds).one()
         if not total:
             raise NothingToReport.of("report.no_audit_entries")
-        verification = verify_audit_trail(_driver_connection(session), trusted_keys=trusted_keys)
+        verification = verify_audit_trail(uow.driver_connection(), trusted_keys=trusted_keys)
     if verification.ok:
         chain = Note(w("chain_ok", entries=f"{verification.entries_checked:,}", seals=verification.seals_checked,
                        trusted=verification.trusted_seals)

@@ -677,7 +677,7 @@ class AdminPage(QWidget):
 
         def work(_op: object) -> Any:
             with new_uow() as uow:
-                return service(uow.session.connection().connection.driver_connection)
+                return service(uow.driver_connection())
 
         self._ctx.runner.run(work, on_done=on_done, on_failed=on_failed, changes=changes)
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -732,11 +734,16 @@ class AuditPage(QWidget):
         config_dir = self._ctx.paths.config_dir
         new_uow = self._ctx.new_uow
 
+        @contextmanager
+        def second() -> Iterator[psycopg.Connection]:  # a long chain is read in halves, one per connection
+            with new_uow() as other:
+                yield other.driver_connection()
+
         def work(op: OperationContext) -> Verification:
             trusted = load_trusted_keys(config_dir)
             with new_uow() as uow:
-                conn = uow.session.connection().connection.driver_connection
-                result = verify_audit_trail(conn, trusted_keys=trusted,
+                conn = uow.driver_connection()
+                result = verify_audit_trail(conn, trusted_keys=trusted, second=second,
                                             progress=lambda done, total: op.progress(done, total))
                 record_verification(conn, result)  # the Dashboard shows when the chain was last checked
                 uow.commit()
@@ -764,7 +771,7 @@ class AuditPage(QWidget):
             key = load_or_create_seal_key(seal_key_name(paths, select_profile(paths, profile_name)))
             assert key is not None
             with new_uow() as uow:
-                seal = seal_audit_trail(uow.session.connection().connection.driver_connection, key, occasion=MANUAL)
+                seal = seal_audit_trail(uow.driver_connection(), key, occasion=MANUAL)
                 uow.commit()
             trust_key(paths.config_dir, public_bytes(key), "this workstation's seal key")
             return seal

@@ -62,7 +62,7 @@ class SealSchedule(QObject):
             if key is None:
                 return False  # not the sealing workstation
             with new_uow() as uow:
-                _status, seal = seal_if_due(uow.session.connection().connection.driver_connection, key)
+                _status, seal = seal_if_due(uow.driver_connection(), key)
                 uow.commit()
             return seal
 

@@ -15,6 +15,7 @@ from app.db.engine import Database, open_embedded
 from app.db.migrations import upgrade
 from app.errors import ReasonRequired
 from app.security.keys import public_bytes
+from app.services import audit_trail
 from app.services.audit_trail import seal_audit_trail, verify_audit_trail
 from tests.conftest import Person
 from tests.factories import make_lot
@@ -116,6 +117,58 @@ def test_tampering_as_superuser_is_found_at_the_first_bad_entry(trail, trial: in
     assert not result.ok
     first = result.first_problem
     assert (first.position, first.entry_id) == expected, result.describe()
+
+
+@pytest.mark.parametrize("where", ["first", "before_middle", "middle", "after_middle", "last"])
+@pytest.mark.clause("21 CFR 11.10(e)")
+def test_a_chain_read_in_halves_finds_an_edit_on_either_side_of_the_seam(
+        trail, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """With a second connection the chain is read in two halves at once; an edit committed anywhere,
+    the links either side of the seam included, is still found at its entry."""
+    db, key = trail
+    monkeypatch.setattr(audit_trail, "PARALLEL_FROM", 2)  # this trail is short: split it all the same
+    with db.raw_connection() as conn:
+        chain = _positions(conn)
+        total = len(chain)
+        middle = total // 2
+        position = {"first": 1, "before_middle": middle - 1, "middle": middle, "after_middle": middle + 1,
+                    "last": total}[where]
+        entry_id = chain[position - 1][1]
+        reason = conn.execute("SELECT reason FROM audit_entry WHERE id = %s", (entry_id,)).fetchone()[0]
+
+        def set_reason(value: str | None) -> None:
+            with conn.transaction():
+                conn.execute("SET LOCAL session_replication_role = replica")  # superuser: triggers off
+                conn.execute("UPDATE audit_entry SET reason = %s WHERE id = %s", (value, entry_id))
+
+        set_reason((reason or "") + " (amended)")  # committed: the second connection sees it too
+        try:
+            broken = verify_audit_trail(conn, trusted_keys={public_bytes(key)}, second=db.raw_connection)
+        finally:
+            set_reason(reason)
+        mended = verify_audit_trail(conn, trusted_keys={public_bytes(key)}, second=db.raw_connection)
+    assert (broken.first_problem.position, broken.first_problem.entry_id) == (position, entry_id), \
+        broken.describe()
+    assert mended.ok and mended.entries_checked == total, mended.describe()
+
+
+def test_a_trail_that_grows_during_verification_is_checked_up_to_its_head(
+        trail, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries chained after the verification began are left for the next one, not reported as a
+    chain longer than its head."""
+    db, key = trail
+    with db.raw_connection() as conn, db.raw_connection() as writer:
+        before = len(_positions(conn))
+
+        def grow(done: int, total: int) -> None:
+            writer.execute("SELECT mt_audit_event('export', 'verification bench', '{}'::jsonb)")
+
+        monkeypatch.setattr(audit_trail, "PROGRESS_EVERY", 50)
+        result = verify_audit_trail(conn, trusted_keys={public_bytes(key)}, progress=grow)
+        after = len(_positions(conn))
+    assert after > before
+    assert result.ok, result.describe()
+    assert result.entries_checked == before
 
 
 def test_truncating_the_tail_is_reported_against_the_last_seal(trail) -> None:
