@@ -193,4 +193,3 @@ def json_params(params: Mapping[str, object]) -> dict[str, object]:
     """Parameters as JSON values: numbers, text, booleans and null as they are; anything else (a date) as text."""
     return {key: value if value is None or isinstance(value, str | int | float | bool) else str(value)
             for key, value in params.items()}
-

@@ -67,7 +67,6 @@ class SecurityAlert:
         return self.id > 0 and not self.acknowledged
 
 
-
 def _call(conn: psycopg.Connection, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     try:
         rows = conn.execute(query, params).fetchall()

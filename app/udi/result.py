@@ -22,9 +22,6 @@ class UdiUsageError(TypeError):
     """The parser was called wrongly (not a str scan, no as_of date): a programming error, never bad input."""
 
 
-ScanMessage = Said  # an error or warning of a scan by its catalogue id (app/messages/texts_udi.py)
-
-
 @dataclass(frozen=True)
 class ScanResult:
     """What one scan says; `valid` is False whenever `errors` is not empty. Built once, never changed."""
@@ -53,9 +50,9 @@ class ScanResult:
     link_mismatch: tuple[str, str] | None = None
     """HIBC only: (link character, check character) when this scan and the primary or secondary scanned
     next to it do not belong together: the secondary's link is not the primary's check character."""
-    error_messages: tuple[ScanMessage, ...] = ()
+    error_messages: tuple[Said, ...] = ()
     """`errors` by catalogue id and parameters, in the same order (one for each)."""
-    warning_messages: tuple[ScanMessage, ...] = ()
+    warning_messages: tuple[Said, ...] = ()
     """`warnings` by catalogue id and parameters, in the same order (one for each)."""
 
     @property
@@ -100,7 +97,7 @@ class ScanResult:
         }
 
 
-def _rendered(texts: tuple[str, ...], messages: tuple[ScanMessage, ...], language: str | None) -> list[str]:
+def _rendered(texts: tuple[str, ...], messages: tuple[Said, ...], language: str | None) -> list[str]:
     by_text = {message.text: message for message in messages}
     return [by_text[text].render(language) if text in by_text else text for text in texts]
 
@@ -125,19 +122,19 @@ class Draft:
     syntax: str | None = None
     symbology: str | None = None
     structure: str | None = None
-    error_messages: list[ScanMessage] = field(default_factory=list)
-    warning_messages: list[ScanMessage] = field(default_factory=list)
+    error_messages: list[Said] = field(default_factory=list)
+    warning_messages: list[Said] = field(default_factory=list)
 
     def error(self, message_id: str, /, **params: object) -> None:
         """Record the error `message_id` of app/messages/texts_udi.py (once, however often it is found)."""
-        message = ScanMessage.of(message_id, **params)
+        message = Said.of(message_id, **params)
         if message.text not in self.errors:
             self.errors.append(message.text)
             self.error_messages.append(message)
 
     def warn(self, message_id: str, /, **params: object) -> None:
         """Record the warning `message_id` of app/messages/texts_udi.py (once)."""
-        message = ScanMessage.of(message_id, **params)
+        message = Said.of(message_id, **params)
         if message.text not in self.warnings:
             self.warnings.append(message.text)
             self.warning_messages.append(message)

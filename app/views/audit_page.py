@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -69,6 +68,7 @@ from app.services.identity import Account
 from app.services.sealing import SEALING_GROUPS
 from app.views.context import ViewContext
 from app.views.operations import OperationContext, OperationRunner
+from app.views.page_frame import list_detail_page
 from app.views.reason_dialog import local_time
 from app.views.record_table import record_table
 
@@ -512,27 +512,9 @@ class AuditPage(QWidget):
 
         self.detail = AuditDetailPanel()
         self.detail.history_requested.connect(self.show_history)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.list_stack)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, SPLIT[0])
-        splitter.setStretchFactor(1, SPLIT[1])
-        splitter.setSizes([SPLIT[0] * 10, SPLIT[1] * 10])  # proportions; scaled to the real width
-        splitter.setChildrenCollapsible(False)
-
-        title_row = QHBoxLayout()
-        title_row.addWidget(heading)
-        title_row.addStretch(1)
-        title_row.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(10)
-        layout.addLayout(title_row)
-        layout.addLayout(bar)
-        layout.addLayout(verify_row)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.problem)
-        layout.addWidget(splitter, 1)
+        list_detail_page(self, heading, title_note=self.count_label,
+                         rows=(bar, verify_row, self.banner, self.problem),
+                         master=self.list_stack, detail=self.detail, split=SPLIT)
 
         # -- behaviour --
         self._search_timer = QTimer(self)

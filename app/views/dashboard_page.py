@@ -12,12 +12,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QShowEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.models.enums import LotStatus
 from app.services.dashboard import AGE_BANDS, QUEUE_STAGES, DashboardSnapshot, dashboard_snapshot
 from app.views.charts import StackedBars, TrendChart
 from app.views.context import ViewContext
+from app.views.page_frame import title_row
 from app.views.pages import lot_status_label
 from app.views.style import problem_label
 
@@ -157,11 +158,7 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(32, 24, 32, 28)
         layout.setSpacing(12)
-        title_row = QHBoxLayout()
-        title_row.addWidget(heading)
-        title_row.addStretch(1)
-        title_row.addWidget(self.as_of, 0, Qt.AlignmentFlag.AlignBottom)
-        layout.addLayout(title_row)
+        layout.addLayout(title_row(heading, note=self.as_of))
         layout.addWidget(self.tampering)
         layout.addWidget(self.problem)
         layout.addLayout(top)

@@ -73,6 +73,7 @@ from app.views.expiry_alerts import (
 )
 from app.views.lot_table_model import while_alive
 from app.views.operations import Operation, OperationContext
+from app.views.page_frame import page_column
 from app.views.pages import lot_status_label
 
 if TYPE_CHECKING:
@@ -694,12 +695,7 @@ class ExpiryCalendarPage(QWidget):
         splitter.setSizes([760, 520])
         splitter.setChildrenCollapsible(False)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(10)
-        layout.addLayout(top)
-        layout.addWidget(self.message)
-        layout.addWidget(splitter, 1)
+        page_column(self, (top, self.message), splitter)
 
         ctx.broadcast.records_changed.connect(self._on_records_changed)
         self._show_range()

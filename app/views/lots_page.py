@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -39,6 +38,7 @@ from app.views.lot_table_model import (
     StatusBadgeDelegate,
     while_alive,
 )
+from app.views.page_frame import list_detail_page
 from app.views.pages import lot_status_label
 from app.views.record_table import record_table
 
@@ -157,25 +157,8 @@ class LotsPage(QWidget):
         self.list_stack.addWidget(empty)
 
         self.detail = LotDetailPanel(ctx)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.list_stack)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, SPLIT[0])
-        splitter.setStretchFactor(1, SPLIT[1])
-        splitter.setSizes([SPLIT[0] * 10, SPLIT[1] * 10])  # proportions; scaled to the real width
-        splitter.setChildrenCollapsible(False)
-
-        title_row = QHBoxLayout()
-        title_row.addWidget(heading)
-        title_row.addStretch(1)
-        title_row.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBottom)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(10)
-        layout.addLayout(title_row)
-        layout.addLayout(bar)
-        layout.addWidget(self.problem)
-        layout.addWidget(splitter, 1)
+        list_detail_page(self, heading, title_note=self.count_label, rows=(bar, self.problem),
+                         master=self.list_stack, detail=self.detail, split=SPLIT)
 
         # -- behaviour --
         self._search_timer = QTimer(self)

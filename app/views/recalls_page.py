@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -75,6 +74,7 @@ from app.services.recalls import (
 from app.views.charts import TrendChart
 from app.views.context import ViewContext
 from app.views.lot_table_model import while_alive
+from app.views.page_frame import list_detail_page
 from app.views.recall_dialogs import (
     RECALL_TABLES,
     SIGNING_GROUPS,
@@ -92,6 +92,7 @@ PAGE_TABLES = frozenset({*RECALL_TABLES, "recall_check", "recall_return", "party
 WORKER_GROUPS = frozenset({"regulatory", "qa_approver", "qa_reviewer", "warehouse"})
 REFRESH_COALESCE_MS = 150
 ROW_HEIGHT = 26
+SPLIT = (36, 64)  # cases : the chosen case, in percent of the page width
 OVERDUE = QColor("#b3261e")
 DONE = QColor("#1b5e2f")
 CASE_COLUMNS = ("id", "kind", "level", "state", "lot", "notified", "acknowledged", "returned", "notify_by",
@@ -896,27 +897,9 @@ class RecallsPage(QWidget):
         for key, button in self.detail.report_buttons.items():
             button.clicked.connect(lambda _c=False, k=key: self.request_report(k))
         self.detail.close_button.clicked.connect(self.open_close)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.left_tabs)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 36)
-        splitter.setStretchFactor(1, 64)
-        splitter.setSizes([360, 640])
-        splitter.setChildrenCollapsible(False)
-
-        title_row = QHBoxLayout()
-        title_row.addWidget(heading)
-        title_row.addStretch(1)
-        title_row.addWidget(self.drill_button)
-        title_row.addWidget(self.recall_button)
-        title_row.addWidget(self.calendar_button)
-        title_row.addWidget(self.as_of, 0, Qt.AlignmentFlag.AlignBottom)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(10)
-        layout.addLayout(title_row)
-        layout.addWidget(self.problem)
-        layout.addWidget(splitter, 1)
+        list_detail_page(self, heading, title_extras=(self.drill_button, self.recall_button, self.calendar_button),
+                         title_note=self.as_of, rows=(self.problem,),
+                         master=self.left_tabs, detail=self.detail, split=SPLIT)
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QTabBar,
     QVBoxLayout,
@@ -45,6 +44,7 @@ from app.services.identity import Account
 from app.services.lot_release import CeremonyResult, release_queue
 from app.views.context import ViewContext
 from app.views.lot_table_model import while_alive
+from app.views.page_frame import list_detail_page
 from app.views.record_table import RowsTableModel, record_table
 from app.views.release_detail import ReleaseDetail
 from app.views.signature_dialog import SignatureDialog
@@ -302,25 +302,8 @@ class ReleaseQueuePage(QWidget):
         left_layout.addLayout(actions)
 
         self.detail = ReleaseDetail(ctx, account)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, SPLIT[0])
-        splitter.setStretchFactor(1, SPLIT[1])
-        splitter.setSizes([SPLIT[0] * 10, SPLIT[1] * 10])
-        splitter.setChildrenCollapsible(False)
-
-        title_row = QHBoxLayout()
-        title_row.addWidget(heading)
-        title_row.addStretch(1)
-        title_row.addWidget(self.as_of, 0, Qt.AlignmentFlag.AlignBottom)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(10)
-        layout.addLayout(title_row)
-        layout.addWidget(self.signer_note)
-        layout.addWidget(self.problem)
-        layout.addWidget(splitter, 1)
+        list_detail_page(self, heading, title_note=self.as_of, rows=(self.signer_note, self.problem),
+                         master=left, detail=self.detail, split=SPLIT)
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)

@@ -62,6 +62,7 @@ from app.udi import ScanResult, pair_hibc, parse_scan
 from app.views.context import ViewContext
 from app.views.lot_table_model import while_alive
 from app.views.operations import Operation, OperationContext
+from app.views.page_frame import page_column, title_row
 from app.views.pages import lot_status_label
 from app.views.reason_dialog import ReasonDialog
 from app.views.record_edit_dialogs import EditPartyDialog
@@ -173,11 +174,7 @@ class ScanPage(QWidget):
         self.gs_setting.setCurrentIndex(max(chosen, 0))
         self.gs_setting.setToolTip(self.tr("What this workstation's scanner types for the GS1 field separator "
                                            "(FNC1). Set the same in the scanner's configuration."))
-        top = QHBoxLayout()
-        top.addWidget(heading)
-        top.addStretch(1)
-        top.addWidget(QLabel(self.tr("Scanner sends GS as")))
-        top.addWidget(self.gs_setting)
+        top = title_row(heading, QLabel(self.tr("Scanner sends GS as")), self.gs_setting)
 
         self.scan_input = ScanField()
         self.scan_input.setObjectName("scanInput")
@@ -356,15 +353,7 @@ class ScanPage(QWidget):
                                        "border: 1px solid #f2b630; border-radius: 4px; padding: 8px 12px; }")
         self.fefo_notice.hide()
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(10)
-        layout.addLayout(top)
-        layout.addWidget(self.scan_input)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.fefo_notice)
-        layout.addWidget(splitter, 1)
+        page_column(self, (top, self.scan_input, self.banner, self.problem, self.fefo_notice), splitter)
 
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.kind.activated.connect(self._choose_default_parties)  # the person chose: suggest the usual ends

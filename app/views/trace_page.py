@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -40,6 +39,7 @@ from app.errors import InvalidInput, MedTraceError
 from app.services.trace import Consignee, TracedLot, TracedMovement, TraceResult, iter_consignees, trace_lot
 from app.views.context import ViewContext
 from app.views.operations import Operation, OperationContext
+from app.views.page_frame import page_column
 from app.views.record_table import record_table
 
 DETAIL_LIMIT = 2_000  # rows per list on screen; the summary and the export cover everything
@@ -237,14 +237,7 @@ class TracePage(QWidget):
         self.stack.addWidget(self.empty_message)
         self.stack.addWidget(splitter)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(10)
-        layout.addWidget(heading)
-        layout.addLayout(bar)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.stack, 1)
+        page_column(self, (heading, bar, self.summary, self.problem), self.stack)
 
         for field in (self.lot_input, self.di_input, self.serial_input):
             field.returnPressed.connect(self.run_trace)

@@ -30,10 +30,10 @@ from sqlalchemy.orm import Session
 
 from app.db.uow import UnitOfWork, translate_db_error
 from app.errors import DatabaseUnavailable, InvalidInput, MedTraceError, StockWouldGoNegative
-from app.messages import CHINESE, english, render
+from app.messages import CHINESE, Said, english, render
 from app.services.data_import.cells import is_blank
 from app.services.data_import.columns import KINDS, Contract
-from app.services.data_import.records import KIND_TYPES, Errors, Kind, Note, RowCells, RowError, stock_at
+from app.services.data_import.records import KIND_TYPES, Errors, Kind, RowCells, RowError, stock_at
 from app.services.data_import.sources import Source, open_source
 from app.services.data_import.workbooks import write_errors
 
@@ -59,7 +59,7 @@ class ImportResult:
     notes: tuple[str, ...] = ()
     errors_file: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
-    note_messages: tuple[Note, ...] = ()
+    note_messages: tuple[Said, ...] = ()
     """`notes` by catalogue id and parameters, one for one."""
 
     @property
@@ -75,13 +75,13 @@ class ImportResult:
             "ok": self.ok, "kind": self.kind, "file": self.file, "rows": self.rows, "imported": self.imported,
             "error_count": len(self.errors), "errors": [error.as_dict() for error in self.errors],
             "encoding": self.encoding, "notes": list(self.notes), "errors_file": self.errors_file,
-            "seconds": dict(self.seconds), "note_messages": [note.as_dict() for note in self.note_messages],
+            "seconds": dict(self.seconds), "note_messages": [note.as_json() for note in self.note_messages],
         }
 
     def rendered_notes(self, language: str | None = None) -> list[str]:
         """The notes in `language` (the current one of app.messages by default)."""
-        by_text = {note.message: note for note in self.note_messages}
-        return [by_text[text].rendered(language) if text in by_text else text for text in self.notes]
+        by_text = {note.text: note for note in self.note_messages}
+        return [by_text[text].render(language) if text in by_text else text for text in self.notes]
 
     def describe(self) -> str:
         """What `medtrace import` prints: in the language of app.messages (the CLI's --language)."""
@@ -134,10 +134,10 @@ def import_rows(uow: UnitOfWork, *, kind: str, path: Path, errors_out: Path | No
     source = open_source(path)
     try:
         errors = Errors()
-        notes = [Note.of(note) for note in (source.encoding_note_id,) if note]
+        notes = [Said.of(note) for note in (source.encoding_note_id,) if note]
         mapping, shown_as, ignored = _map_header(handler.contract, source, errors)
         if ignored:
-            notes.append(Note.of("import.note_ignored_columns", kind=kind, columns=", ".join(ignored)))
+            notes.append(Said.of("import.note_ignored_columns", kind=kind, columns=", ".join(ignored)))
         records: list[Any] = []
         rows = 0
         if not errors:
@@ -170,7 +170,7 @@ def import_rows(uow: UnitOfWork, *, kind: str, path: Path, errors_out: Path | No
         errors_file = str(write_errors(errors_out, path, result_errors))
     return ImportResult(
         kind=kind, file=str(path), rows=rows, imported=imported if not result_errors else 0,
-        errors=result_errors, encoding=source.encoding, notes=tuple(note.message for note in notes),
+        errors=result_errors, encoding=source.encoding, notes=tuple(note.text for note in notes),
         note_messages=tuple(notes), errors_file=errors_file,
         seconds={"parse": round(read_done - started, 3), "validate": round(checked - read_done, 3),
                  "write": round(finished - checked, 3), "total": round(finished - started, 3)},

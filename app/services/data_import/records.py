@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from app.messages import english, json_params, render
+from app.messages import Said, english, json_params, render
 from app.services.data_import import cells
 from app.services.data_import.cells import CellError, is_blank
 from app.services.data_import.columns import (
@@ -56,29 +56,6 @@ class RowError:
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message, "message_id": self.message_id,
                 "params": json_params(self.params)}
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    """Something the person should know about an import that is no error (encoding, ignored columns).
-
-    `message` is English (the `notes` of `medtrace import --json`); `rendered()` gives it in a language.
-    """
-
-    message: str
-    message_id: str
-    params: Mapping[str, object] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, message_id: str, /, **params: object) -> Note:
-        return cls(english(message_id, params)[0], message_id, params)
-
-    def rendered(self, language: str | None = None) -> str:
-        return render(self.message_id, self.params, fallback=self.message, language=language)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.message_id, "params": json_params(self.params)}
-
 
 
 class Errors:
@@ -146,7 +123,7 @@ class Kind:
     def __init__(self) -> None:
         self.contract = CONTRACTS[self.name]
         self.col = {column.name: column for column in self.contract.columns}
-        self.notes: list[Note] = []  # said to the person with the result (e.g. historical statuses)
+        self.notes: list[Said] = []  # said to the person with the result (e.g. historical statuses)
 
     def parse(self, row: RowCells) -> Any | None:  # pragma: no cover — every kind overrides it
         raise NotImplementedError
@@ -415,7 +392,7 @@ class Lots(Kind):
             else:
                 ready.append(_with_product(record, ids[0]))
         if historical and may_set_status:
-            self.notes.append(Note.of("import.note_historical_statuses", count=historical))
+            self.notes.append(Said.of("import.note_historical_statuses", count=historical))
         return ready
 
     def insert_row(self, r: LotRecord) -> tuple[object, ...]:
