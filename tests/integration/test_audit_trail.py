@@ -59,6 +59,26 @@ def test_an_untouched_trail_verifies_with_its_seal(trail) -> None:
     assert result.trusted_seals == 1
 
 
+@pytest.mark.parametrize("client_encoding", ["UTF8", "GB18030"])
+def test_chinese_entries_verify_whatever_the_client_encoding(trail, client_encoding: str) -> None:
+    """The links hash UTF-8 bytes: on a UTF-8 connection they are streamed as stored, on any other the
+    server converts them first; both must agree with the chain, and an edit must still be found."""
+    db, key = trail
+    with db.raw_connection() as conn:
+        conn.execute(f"SET client_encoding = '{client_encoding}'")
+        assert conn.info.parameter_status("client_encoding") == client_encoding
+        result = verify_audit_trail(conn, trusted_keys={public_bytes(key)})
+        assert result.ok, result.describe()
+        # the stream itself agrees (not only the link-by-link walk that runs when it doubts)
+        assert audit_trail._links_in(conn, 1, result.entries_checked, None)
+        with conn.transaction(force_rollback=True):
+            conn.execute("SET LOCAL session_replication_role = replica")  # around the append-only trigger
+            edited = conn.execute("UPDATE audit_entry SET reason = '复核后更正' WHERE id = "
+                                  "(SELECT entry_id FROM audit_chain WHERE position = 7) RETURNING id").fetchone()[0]
+            broken = verify_audit_trail(conn, trusted_keys={public_bytes(key)})
+    assert broken.first_problem is not None and broken.first_problem.entry_id == edited, broken.describe()
+
+
 TAMPERS = ("edit", "delete", "insert", "swap", "truncate_tail", "forge_link")
 
 
